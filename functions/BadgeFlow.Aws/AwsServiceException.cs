@@ -19,4 +19,7 @@ public sealed class AwsServiceException : Exception
     public string ServiceMessage { get; }
     public int StatusCode { get; }
     public string? RequestId { get; }
+
+    /// <summary>How many attempts were made before this error was given up on (1 when it was not retryable).</summary>
+    public int Attempts { get; init; } = 1;
 }

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using BadgeFlow.Aggregator.Density;
+using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aws.Sns;
+using BadgeFlow.Domain.Density;
+using BadgeFlow.Runtime;
+using BadgeFlow.Runtime.Events;
+
+namespace BadgeFlow.Aggregator;
+
+/// <summary>
+/// Scheduled (or backfill) density report: picks the window from the event (never the clock), counts it in the
+/// warehouse, builds the report and publishes it as one SNS message. Any failure is thrown, so the schedule's retry
+/// policy runs again and the function's error alarm fires: a missing report must never look like a quiet window.
+/// </summary>
+public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, AggregatorResponse>
+{
+    /// <summary>Time kept back from the invocation's deadline for publishing after the query.</summary>
+    private static readonly TimeSpan PublishReserve = TimeSpan.FromSeconds(5);
+
+    private readonly AggregatorSettings _settings;
+    private readonly IReadOnlyList<ZoneProfile> _zones;
+    private readonly DensityQuery _densityQuery;
+    private readonly ISns _sns;
+    private readonly DensityReportBuilder _builder;
+    private readonly ReportMessageComposer _composer;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _metricsOutput;
+
+    public AggregatorHandler(
+        AggregatorSettings settings,
+        IReadOnlyList<ZoneProfile> zones,
+        DensityQuery densityQuery,
+        ISns sns,
+        ReportMessageComposer composer,
+        TimeProvider time,
+        TextWriter metricsOutput)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(zones);
+        ArgumentNullException.ThrowIfNull(densityQuery);
+        ArgumentNullException.ThrowIfNull(sns);
+        ArgumentNullException.ThrowIfNull(composer);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(metricsOutput);
+        _settings = settings;
+        _zones = zones;
+        _densityQuery = densityQuery;
+        _sns = sns;
+        _builder = new DensityReportBuilder(settings.TopZones, settings.Thresholds);
+        _composer = composer;
+        _time = time;
+        _metricsOutput = metricsOutput;
+    }
+
+    public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var log = context.Logger;
+
+        // A collector per invocation: the handler keeps no state between invocations.
+        var metrics = new EmfMetrics(_settings.MetricsNamespace, _time, ("FunctionName", "Aggregator"));
+        var (window, trigger) = Resolve(request);
+        log.Information(
+            "Reporting window {WindowStart} to {WindowEnd} ({Trigger})",
+            window.Start, window.End, trigger.IsBackfill ? "backfill" : "schedule");
+
+        try
+        {
+            var started = _time.GetTimestamp();
+            var counted = await _densityQuery.RunAsync(window, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            var queryTime = _time.GetElapsedTime(started);
+            log.Information(
+                "Density query {StatementId} returned {ZoneRows} zone rows in {QueryMilliseconds} ms over {Pages} pages",
+                counted.StatementId, counted.Counts.Zones.Count, (long)queryTime.TotalMilliseconds, counted.Pages);
+
+            var report = _builder.Build(window, trigger, _zones, counted.Counts);
+            var message = _composer.Compose(report);
+            if (message.ZonesOmitted > 0)
+            {
+                log.Warning(
+                    "The report lists {ZonesIncluded} of {Zones} zones to stay under the SNS size limit",
+                    message.ZonesIncluded, report.Zones.Count);
+            }
+
+            if (report.UnregisteredZones.Count > 0)
+            {
+                log.Warning("{UnregisteredZones} zones in the warehouse are missing from the campus registry", report.UnregisteredZones.Count);
+            }
+
+            var messageId = await _sns.PublishAsync(
+                new PublishRequest(_settings.TopicArn, message.Message, message.Subject, "json", message.Attributes),
+                context.CancellationToken).ConfigureAwait(false);
+
+            log.Information(
+                "Published {Severity} report for {WindowStart}: {Zones} zones, worst {WorstZone}, {MessageBytes} bytes, message {MessageId}",
+                ReportMessageComposer.SeverityText(report.Severity), window.Start, report.Zones.Count, report.WorstZone?.ZoneId, message.PublishBytes, messageId);
+
+            metrics.Count("ReportsPublished", 1);
+            metrics.Count("ZonesReported", report.Zones.Count);
+            metrics.Count("CriticalZones", report.Totals.CriticalZones);
+            metrics.Count("WarningZones", report.Totals.WarningZones);
+            metrics.Count("UnmappedReads", report.Totals.UnmappedReads);
+            metrics.Record("MaxUtilisation", report.Totals.MaxUtilisation, MetricUnit.None);
+            metrics.Record("Severity", (int)report.Severity, MetricUnit.None);
+            metrics.Record("QueryTime", queryTime.TotalMilliseconds, MetricUnit.Milliseconds);
+            metrics.Bytes("MessageBytes", message.PublishBytes);
+            if (report.Freshness.LagBehindWindowEnd is { } lag)
+            {
+                metrics.Record("DataLag", lag.TotalSeconds, MetricUnit.Seconds);
+            }
+
+            return new AggregatorResponse(
+                Iso(window.Start),
+                Iso(window.End),
+                ReportMessageComposer.SeverityText(report.Severity),
+                report.WorstZone?.ZoneId,
+                report.Zones.Count,
+                message.ZonesIncluded,
+                message.PublishBytes,
+                messageId);
+        }
+        catch (Exception error)
+        {
+            metrics.Count("ReportsFailed", 1);
+            log.Error(error, "Density report for window {WindowStart} failed; the invocation fails so the schedule retries", window.Start);
+            throw;
+        }
+        finally
+        {
+            metrics.Flush(_metricsOutput);
+        }
+    }
+
+    /// <summary>The window and trigger an event asks for; throws <see cref="ArgumentException"/> for an event that names
+    /// neither a scheduled time nor a window, or a misaligned window.</summary>
+    public (ReportWindow Window, ReportTrigger Trigger) Resolve(AggregatorRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.WindowStart is { } start)
+        {
+            return (ReportWindow.StartingAt(start, _settings.WindowLength), ReportTrigger.Backfill);
+        }
+
+        if (request.EffectiveScheduledTime is { } scheduled)
+        {
+            return (ReportWindow.ClosedBefore(scheduled, _settings.WindowLength, _settings.DeliveryLag), ReportTrigger.Scheduled(scheduled));
+        }
+
+        throw new ArgumentException(
+            "The event names no window: send {\"scheduledTime\": \"…\"} (EventBridge Scheduler), an EventBridge Scheduled Event, or {\"windowStart\": \"…\"} (backfill).",
+            nameof(request));
+    }
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,113 @@
+using BadgeFlow.Aws.RedshiftData;
+using BadgeFlow.Domain.Density;
+using BadgeFlow.Runtime;
+
+namespace BadgeFlow.Aggregator;
+
+/// <summary>The Aggregator's environment (docs/ARCHITECTURE.md), read once at start-up.</summary>
+public sealed record AggregatorSettings(
+    RedshiftTarget Target,
+    string TopicArn,
+    TimeSpan WindowLength,
+    TimeSpan DeliveryLag,
+    int TopZones,
+    SeverityThresholds Thresholds,
+    TimeSpan StatementTimeout,
+    string? CampusFile,
+    string MetricsNamespace)
+{
+    /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
+    public static AggregatorSettings Read(EnvironmentSettings env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var target = RedshiftSettings.ReadTarget(env);
+        var topicArn = env.Required("TOPIC_ARN");
+        var windowMinutes = env.Int32("WINDOW_MINUTES", defaultValue: 15, min: 1, max: 1440);
+        if (1440 % windowMinutes != 0)
+        {
+            env.AddProblem($"WINDOW_MINUTES must divide 1440 (a day) so windows align to UTC midnight, but is {windowMinutes}.");
+            windowMinutes = 15;
+        }
+
+        var lagMinutes = env.Int32("DELIVERY_LAG_MINUTES", defaultValue: 7, min: 0, max: 1440);
+        var topZones = env.Int32("TOP_ZONES", defaultValue: 10, min: 1, max: 100);
+        var warningUtilisation = env.Double("WARNING_UTILISATION", defaultValue: 0.85, min: 0.01, max: 100);
+        var criticalUtilisation = env.Double("CRITICAL_UTILISATION", defaultValue: 1.0, min: 0.01, max: 100);
+        var warningLevel = Level(env, "WARNING_LEVEL", LevelOfService.E);
+        var criticalLevel = Level(env, "CRITICAL_LEVEL", LevelOfService.F);
+        var timeoutSeconds = env.Int32("STATEMENT_TIMEOUT_SECONDS", defaultValue: 120, min: 1, max: 900);
+        var campusFile = env.Optional("CAMPUS_FILE");
+        var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
+
+        var thresholds = SeverityThresholds.Default;
+        if (criticalUtilisation < warningUtilisation)
+        {
+            env.AddProblem($"CRITICAL_UTILISATION ({criticalUtilisation}) must not be below WARNING_UTILISATION ({warningUtilisation}).");
+        }
+        else if (criticalLevel < warningLevel)
+        {
+            env.AddProblem($"CRITICAL_LEVEL ({criticalLevel}) must not be below WARNING_LEVEL ({warningLevel}).");
+        }
+        else
+        {
+            thresholds = new SeverityThresholds(warningUtilisation, criticalUtilisation, warningLevel, criticalLevel);
+        }
+
+        env.ThrowIfInvalid();
+        return new AggregatorSettings(
+            target,
+            topicArn,
+            TimeSpan.FromMinutes(windowMinutes),
+            TimeSpan.FromMinutes(lagMinutes),
+            topZones,
+            thresholds,
+            TimeSpan.FromSeconds(timeoutSeconds),
+            campusFile,
+            metricsNamespace);
+    }
+
+    private static LevelOfService Level(EnvironmentSettings env, string name, LevelOfService defaultValue)
+    {
+        var text = env.Optional(name);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        if (FruinLevels.TryParse(text, out var level))
+        {
+            return level;
+        }
+
+        env.AddProblem($"{name} must be a Fruin level A to F, but is '{text}'.");
+        return defaultValue;
+    }
+}
+
+/// <summary>Where the Data API runs statements; shared by the Aggregator and (a copy in) the Schema function.</summary>
+public static class RedshiftSettings
+{
+    /// <summary>REDSHIFT_DATABASE and exactly one of REDSHIFT_WORKGROUP_NAME (Serverless) or REDSHIFT_CLUSTER_IDENTIFIER
+    /// (provisioned), with optional REDSHIFT_SECRET_ARN / REDSHIFT_DB_USER.</summary>
+    public static RedshiftTarget ReadTarget(EnvironmentSettings env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var database = env.Required("REDSHIFT_DATABASE");
+        var workgroup = env.Optional("REDSHIFT_WORKGROUP_NAME");
+        var cluster = env.Optional("REDSHIFT_CLUSTER_IDENTIFIER");
+        if ((workgroup is null) == (cluster is null))
+        {
+            env.AddProblem("Exactly one of REDSHIFT_WORKGROUP_NAME (Redshift Serverless) or REDSHIFT_CLUSTER_IDENTIFIER (provisioned cluster) must be set"
+                + (workgroup is null ? ", but neither is." : ", but both are."));
+        }
+
+        var secretArn = env.Optional("REDSHIFT_SECRET_ARN");
+        var dbUser = env.Optional("REDSHIFT_DB_USER");
+        if (dbUser is not null && workgroup is not null)
+        {
+            env.AddProblem("REDSHIFT_DB_USER applies to provisioned clusters only; Redshift Serverless maps the IAM identity to a user itself.");
+        }
+
+        return new RedshiftTarget(database, workgroup, cluster, secretArn, dbUser);
+    }
+}

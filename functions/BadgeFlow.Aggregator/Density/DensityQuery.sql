@@ -1,0 +1,88 @@
+-- Density counts for one report window and the window before it. See docs/density-report.md.
+-- Runs unchanged on Amazon Redshift (Data API) and on the local DuckDB warehouse.
+-- Parameters (Data API strings, UTC, 'YYYY-MM-DD HH:MM:SS'): :previous_start < :window_start < :window_end.
+-- Windows are half-open: [previous_start, window_start) and [window_start, window_end).
+-- One row per zone read in either window (row_kind 'zone'), then one 'summary' row.
+WITH bounds AS (
+    SELECT CAST(:previous_start AS TIMESTAMP) AS previous_start,
+           CAST(:window_start AS TIMESTAMP) AS window_start,
+           CAST(:window_end AS TIMESTAMP) AS window_end
+),
+window_reads AS (
+    SELECT r.read_id,
+           r.read_at,
+           r.badge_hash,
+           r.sensor_id,
+           r.zone_id,
+           CASE WHEN r.read_at >= b.window_start THEN 1 ELSE 0 END AS in_window
+    FROM badge_reads r
+    CROSS JOIN bounds b
+    WHERE r.read_at >= b.previous_start
+      AND r.read_at < b.window_end
+),
+-- A badge's latest read in each window, whatever its zone: a badge last seen by an unmapped sensor occupies no zone.
+-- Ties on read_at are broken on NOT NULL columns only, so NULL ordering (which differs between engines) never matters.
+latest_reads AS (
+    SELECT in_window,
+           zone_id,
+           ROW_NUMBER() OVER (
+               PARTITION BY in_window, badge_hash
+               ORDER BY read_at DESC, sensor_id DESC, read_id DESC) AS recency
+    FROM window_reads
+),
+footfall AS (
+    SELECT zone_id,
+           COUNT(DISTINCT CASE WHEN in_window = 1 THEN badge_hash END) AS footfall,
+           COUNT(DISTINCT CASE WHEN in_window = 0 THEN badge_hash END) AS previous_footfall
+    FROM window_reads
+    WHERE zone_id IS NOT NULL
+    GROUP BY zone_id
+),
+occupancy AS (
+    SELECT zone_id,
+           COUNT(CASE WHEN in_window = 1 THEN 1 END) AS occupancy,
+           COUNT(CASE WHEN in_window = 0 THEN 1 END) AS previous_occupancy
+    FROM latest_reads
+    WHERE recency = 1
+      AND zone_id IS NOT NULL
+    GROUP BY zone_id
+),
+-- Distinct read ids, so records Firehose delivered twice are not counted twice.
+summary AS (
+    SELECT COUNT(DISTINCT CASE WHEN in_window = 1 THEN read_id END) AS reads,
+           COUNT(DISTINCT CASE WHEN in_window = 1 THEN badge_hash END) AS distinct_badges,
+           COUNT(DISTINCT CASE WHEN in_window = 1 AND zone_id IS NULL THEN read_id END) AS unmapped_reads
+    FROM window_reads
+),
+freshness AS (
+    SELECT MAX(r.read_at) AS latest_read_at
+    FROM badge_reads r
+    CROSS JOIN bounds b
+    WHERE r.read_at < b.window_end
+)
+SELECT 'zone' AS row_kind,
+       f.zone_id,
+       f.footfall,
+       COALESCE(o.occupancy, 0) AS occupancy,
+       f.previous_footfall,
+       COALESCE(o.previous_occupancy, 0) AS previous_occupancy,
+       CAST(NULL AS BIGINT) AS reads,
+       CAST(NULL AS BIGINT) AS distinct_badges,
+       CAST(NULL AS BIGINT) AS unmapped_reads,
+       CAST(NULL AS TIMESTAMP) AS latest_read_at
+FROM footfall f
+LEFT JOIN occupancy o ON o.zone_id = f.zone_id
+UNION ALL
+SELECT 'summary' AS row_kind,
+       CAST(NULL AS VARCHAR(64)) AS zone_id,
+       CAST(NULL AS BIGINT) AS footfall,
+       CAST(NULL AS BIGINT) AS occupancy,
+       CAST(NULL AS BIGINT) AS previous_footfall,
+       CAST(NULL AS BIGINT) AS previous_occupancy,
+       s.reads,
+       s.distinct_badges,
+       s.unmapped_reads,
+       fr.latest_read_at
+FROM summary s
+CROSS JOIN freshness fr
+ORDER BY row_kind, zone_id

@@ -1,0 +1,92 @@
+using System.Text.Json.Serialization;
+
+namespace BadgeFlow.Aggregator.Reporting;
+
+/// <summary>The density report as JSON, for machine subscribers (SQS, Lambda, HTTPS). Schema
+/// <c>badgeflow.density-report/1</c>; documented in docs/density-report.md.</summary>
+public sealed record ReportDocument(
+    [property: JsonPropertyName("schema")] string Schema,
+    [property: JsonPropertyName("window")] WindowDocument Window,
+    [property: JsonPropertyName("trigger")] string Trigger,
+    [property: JsonPropertyName("scheduledTime")] string? ScheduledTime,
+    [property: JsonPropertyName("severity")] string Severity,
+    [property: JsonPropertyName("worstZone")] ZoneDocument? WorstZone,
+    [property: JsonPropertyName("totals")] TotalsDocument Totals,
+    [property: JsonPropertyName("freshness")] FreshnessDocument Freshness,
+    [property: JsonPropertyName("top")] IReadOnlyList<ZoneDocument> Top,
+    [property: JsonPropertyName("zones")] IReadOnlyList<ZoneDocument> Zones,
+    [property: JsonPropertyName("zonesOmitted")] int ZonesOmitted,
+    [property: JsonPropertyName("unregisteredZones")] IReadOnlyList<UnregisteredZoneDocument> UnregisteredZones,
+    [property: JsonPropertyName("unregisteredZonesOmitted")] int UnregisteredZonesOmitted);
+
+public sealed record WindowDocument(
+    [property: JsonPropertyName("start")] string Start,
+    [property: JsonPropertyName("end")] string End,
+    [property: JsonPropertyName("minutes")] int Minutes);
+
+public sealed record ZoneDocument(
+    [property: JsonPropertyName("rank")] int Rank,
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("venue")] string Venue,
+    [property: JsonPropertyName("areaSquareMetres")] double AreaSquareMetres,
+    [property: JsonPropertyName("capacity")] int Capacity,
+    [property: JsonPropertyName("footfall")] long Footfall,
+    [property: JsonPropertyName("occupancy")] long Occupancy,
+    [property: JsonPropertyName("density")] double Density,
+    [property: JsonPropertyName("utilisation")] double Utilisation,
+    [property: JsonPropertyName("level")] string Level,
+    [property: JsonPropertyName("severity")] string Severity,
+    [property: JsonPropertyName("previousFootfall")] long PreviousFootfall,
+    [property: JsonPropertyName("previousOccupancy")] long PreviousOccupancy,
+    [property: JsonPropertyName("previousDensity")] double PreviousDensity,
+    [property: JsonPropertyName("previousLevel")] string PreviousLevel,
+    [property: JsonPropertyName("occupancyChange")] long OccupancyChange,
+    [property: JsonPropertyName("densityChange")] double DensityChange);
+
+public sealed record TotalsDocument(
+    [property: JsonPropertyName("zones")] int Zones,
+    [property: JsonPropertyName("zonesWithReads")] int ZonesWithReads,
+    [property: JsonPropertyName("warningZones")] int WarningZones,
+    [property: JsonPropertyName("criticalZones")] int CriticalZones,
+    [property: JsonPropertyName("reads")] long Reads,
+    [property: JsonPropertyName("distinctBadges")] long DistinctBadges,
+    [property: JsonPropertyName("occupancy")] long Occupancy,
+    [property: JsonPropertyName("capacity")] long Capacity,
+    [property: JsonPropertyName("unmappedReads")] long UnmappedReads,
+    [property: JsonPropertyName("maxUtilisation")] double MaxUtilisation);
+
+public sealed record FreshnessDocument(
+    [property: JsonPropertyName("latestReadAt")] string? LatestReadAt,
+    [property: JsonPropertyName("lagSeconds")] double? LagSeconds);
+
+public sealed record UnregisteredZoneDocument(
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("footfall")] long Footfall,
+    [property: JsonPropertyName("occupancy")] long Occupancy);
+
+/// <summary>The Aggregator's invocation result (visible in `sam local invoke` and the Lambda console).</summary>
+public sealed record AggregatorResponse(
+    [property: JsonPropertyName("windowStart")] string WindowStart,
+    [property: JsonPropertyName("windowEnd")] string WindowEnd,
+    [property: JsonPropertyName("severity")] string Severity,
+    [property: JsonPropertyName("worstZone")] string? WorstZone,
+    [property: JsonPropertyName("zones")] int Zones,
+    [property: JsonPropertyName("zonesInMessage")] int ZonesInMessage,
+    [property: JsonPropertyName("messageBytes")] int MessageBytes,
+    [property: JsonPropertyName("messageId")] string MessageId);
+
+/// <summary>The SNS <c>MessageStructure=json</c> envelope: one string per protocol, <c>default</c> required.</summary>
+public sealed record SnsMessageStructure(
+    [property: JsonPropertyName("default")] string Default,
+    [property: JsonPropertyName("email")] string Email,
+    [property: JsonPropertyName("sms")] string Sms,
+    [property: JsonPropertyName("sqs")] string Sqs,
+    [property: JsonPropertyName("lambda")] string Lambda,
+    [property: JsonPropertyName("https")] string Https);
+
+[JsonSourceGenerationOptions(WriteIndented = false)]
+[JsonSerializable(typeof(ReportDocument))]
+[JsonSerializable(typeof(AggregatorResponse))]
+[JsonSerializable(typeof(SnsMessageStructure))]
+public sealed partial class ReportJsonContext : JsonSerializerContext;

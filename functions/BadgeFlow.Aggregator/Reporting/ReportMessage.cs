@@ -1,0 +1,259 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using BadgeFlow.Aws.Sns;
+using BadgeFlow.Domain.Density;
+
+namespace BadgeFlow.Aggregator.Reporting;
+
+/// <summary>One SNS Publish: subject, the <c>MessageStructure=json</c> message and the filterable attributes.</summary>
+public sealed record ReportMessage(
+    string Subject,
+    string Message,
+    IReadOnlyDictionary<string, MessageAttributeValue> Attributes,
+    int ZonesIncluded,
+    int ZonesOmitted,
+    int PublishBytes);
+
+/// <summary>
+/// Renders a <see cref="DensityReport"/> as one SNS Publish: plain text for email (<c>default</c> a summary with the top
+/// zones, <c>email</c> the same plus every zone), one line for SMS, the report JSON for SQS, Lambda and HTTPS. Keeps the
+/// whole Publish (message, subject and attributes, in UTF-8 bytes) under SNS's 256 KB: on a campus too large for that,
+/// the per-zone list is cut to the densest zones that fit, and the message says how many were left out.
+/// </summary>
+public sealed class ReportMessageComposer
+{
+    /// <summary>SNS's limit for Message plus message attributes (262,144 UTF-8 bytes).</summary>
+    public const int SnsMaxBytes = 262_144;
+
+    /// <summary>Subjects must be shorter than 100 characters.</summary>
+    public const int MaxSubjectLength = 99;
+
+    /// <summary>Unregistered zones (reads carrying a zone id the registry lacks) listed by id at most.</summary>
+    public const int MaxUnregisteredListed = 50;
+
+    private const string Schema = "badgeflow.density-report/1";
+    private const int SmsLength = 160;
+
+    // Relaxed escaping keeps names readable (no \u00e9) and the message small; the JSON is never embedded in HTML.
+    private static readonly ReportJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    private readonly int _maxBytes;
+
+    /// <param name="maxBytes">The budget for a Publish; SNS's limit less a margin for the request's own framing.</param>
+    public ReportMessageComposer(int maxBytes = SnsMaxBytes - 1_024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 8_192);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBytes, SnsMaxBytes);
+        _maxBytes = maxBytes;
+    }
+
+    public ReportMessage Compose(DensityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var subject = Subject(report);
+        var attributes = Attributes(report);
+        var fixedBytes = Encoding.UTF8.GetByteCount(subject) + attributes.Sum(a =>
+            Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value.DataType) + Encoding.UTF8.GetByteCount(a.Value.StringValue));
+
+        // Every zone when it fits (the usual case); otherwise the most zones, densest first, that do. The size only
+        // grows with the zones included, so a binary search finds the largest count in about log2(zones) renders.
+        var all = report.Zones.Count;
+        var message = Render(report, all);
+        var size = fixedBytes + Encoding.UTF8.GetByteCount(message);
+        var included = all;
+        if (size > _maxBytes)
+        {
+            var (low, high) = (0, all - 1);
+            string? best = null;
+            var bestSize = 0;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) / 2);
+                var candidate = Render(report, middle);
+                var candidateSize = fixedBytes + Encoding.UTF8.GetByteCount(candidate);
+                if (candidateSize <= _maxBytes)
+                {
+                    (best, bestSize, included, low) = (candidate, candidateSize, middle, middle + 1);
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            (message, size) = best is not null
+                ? (best, bestSize)
+                : throw new InvalidOperationException($"Even without the per-zone list the report needs more than {_maxBytes} bytes.");
+        }
+
+        return new ReportMessage(subject, message, attributes, included, all - included, size);
+    }
+
+    /// <summary>The report JSON with the first <paramref name="zonesIncluded"/> ranked zones (for tests and tools).</summary>
+    public static string ReportJson(DensityReport report, int zonesIncluded) =>
+        JsonSerializer.Serialize(Document(report, zonesIncluded), Json.ReportDocument);
+
+    private static string Render(DensityReport report, int zonesIncluded)
+    {
+        var json = ReportJson(report, zonesIncluded);
+        var structure = new SnsMessageStructure(
+            Default: Text(report, allZones: null),
+            Email: Text(report, allZones: zonesIncluded),
+            Sms: Sms(report),
+            Sqs: json,
+            Lambda: json,
+            Https: json);
+        return JsonSerializer.Serialize(structure, Json.SnsMessageStructure);
+    }
+
+    /// <summary>"BadgeFlow CRITICAL 2026-11-25 10:00-10:15 UTC, worst Foyer 5.50/m2 F 55%": one line, no control characters, under 100 characters (SNS's rules).</summary>
+    public static string Subject(DensityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var head = $"BadgeFlow {SeverityText(report.Severity)} {report.Window.Start:yyyy-MM-dd HH:mm}-{report.Window.End:HH:mm} UTC";
+        if (report.WorstZone is not { } worst)
+        {
+            return head + ", no zones";
+        }
+
+        var figures = string.Create(CultureInfo.InvariantCulture, $" {worst.Density:0.00}/m2 {worst.Level} {worst.Utilisation:0%}");
+        var room = MaxSubjectLength - head.Length - ", worst ".Length - figures.Length;
+        return head + ", worst " + Truncate(OneLine(worst.Name.Length > 0 ? worst.Name : worst.ZoneId), room) + figures;
+    }
+
+    private static string Sms(DensityReport report)
+    {
+        var line = $"BadgeFlow {SeverityText(report.Severity)} {report.Window.Start:HH:mm}-{report.Window.End:HH:mm}Z";
+        if (report.WorstZone is { } worst)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $": {Truncate(OneLine(worst.Name), 40)} {worst.Density:0.00}/m2 {worst.Level} {worst.Utilisation:0%}");
+        }
+
+        line += string.Create(CultureInfo.InvariantCulture, $"; {report.Totals.CriticalZones} critical, {report.Totals.WarningZones} warning of {report.Totals.Zones} zones");
+        return Truncate(line, SmsLength);
+    }
+
+    private static string Text(DensityReport report, int? allZones)
+    {
+        var text = new StringBuilder(512 + (80 * (allZones ?? 0)));
+        var window = report.Window;
+        text.Append(CultureInfo.InvariantCulture, $"BadgeFlow density report: {SeverityText(report.Severity)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"Window: {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC ({window.Length.TotalMinutes:0} min)");
+        text.Append(report.Trigger.ScheduledTime is { } scheduled
+            ? string.Create(CultureInfo.InvariantCulture, $", scheduled run of {scheduled:yyyy-MM-dd HH:mm} UTC\n")
+            : ", backfill\n");
+        if (report.WorstZone is { } worst)
+        {
+            text.Append("Worst zone: ").Append(ZoneLine(worst)).Append('\n');
+        }
+
+        var totals = report.Totals;
+        text.Append(CultureInfo.InvariantCulture, $"\nZones: {totals.Zones} ({totals.CriticalZones} critical, {totals.WarningZones} warning), {totals.ZonesWithReads} with reads.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Occupancy: {totals.Occupancy} of {totals.Capacity} rated capacity; highest utilisation {totals.MaxUtilisation:0.0%}.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Reads: {totals.Reads} from {totals.DistinctBadges} badges; {totals.UnmappedReads} from sensors missing from the campus registry.\n");
+        text.Append(report.Freshness.LatestReadAt is { } latest
+            ? string.Create(CultureInfo.InvariantCulture, $"Data: latest read loaded {latest:yyyy-MM-dd HH:mm:ss} UTC, {Lag(report.Freshness.LagBehindWindowEnd)} before the window closed.\n")
+            : "Data: no read loaded before the window closed. Check the pipeline.\n");
+        if (report.UnregisteredZones.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Zones in the data but not in the campus registry: {report.UnregisteredZones.Count}.\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"\nTop {report.Top.Count} zones by density (persons/m2, Fruin level, occupancy/capacity, change since the previous window):\n");
+        foreach (var zone in report.Top)
+        {
+            text.Append("  ").Append(ZoneLine(zone)).Append('\n');
+        }
+
+        if (allZones is { } count)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nAll zones by density ({count} of {report.Zones.Count}):\n");
+            for (var i = 0; i < count; i++)
+            {
+                text.Append("  ").Append(ZoneLine(report.Zones[i])).Append('\n');
+            }
+
+            if (count < report.Zones.Count)
+            {
+                text.Append(CultureInfo.InvariantCulture,
+                    $"{report.Zones.Count - count} less dense zones were left out to keep this message under the SNS size limit (256 KB); machine subscribers' JSON lists the same zones.\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string ZoneLine(ZoneDensity zone) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{zone.Rank}. {OneLine(zone.Name)} ({zone.ZoneId}, {zone.Venue}): {zone.Density:0.000}/m2 {zone.Level}, {zone.Occupancy}/{zone.Capacity} ({zone.Utilisation:0.0%}), {zone.OccupancyChange:+0;-0;0} ({zone.DensityChange:+0.000;-0.000;0.000}/m2), {SeverityText(zone.Severity)}");
+
+    private static ReportDocument Document(DensityReport report, int zonesIncluded)
+    {
+        var totals = report.Totals;
+        var unregistered = report.UnregisteredZones.Take(MaxUnregisteredListed).Select(z => new UnregisteredZoneDocument(z.ZoneId, z.Footfall, z.Occupancy)).ToList();
+        return new ReportDocument(
+            Schema,
+            new WindowDocument(Iso(report.Window.Start), Iso(report.Window.End), (int)report.Window.Length.TotalMinutes),
+            report.Trigger.IsBackfill ? "backfill" : "schedule",
+            report.Trigger.ScheduledTime is { } scheduled ? Iso(scheduled) : null,
+            SeverityText(report.Severity),
+            report.WorstZone is { } worst ? Zone(worst) : null,
+            new TotalsDocument(totals.Zones, totals.ZonesWithReads, totals.WarningZones, totals.CriticalZones, totals.Reads, totals.DistinctBadges,
+                totals.Occupancy, totals.Capacity, totals.UnmappedReads, totals.MaxUtilisation),
+            new FreshnessDocument(
+                report.Freshness.LatestReadAt is { } latest ? latest.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture) : null,
+                report.Freshness.LagBehindWindowEnd?.TotalSeconds),
+            report.Top.Select(Zone).ToList(),
+            report.Zones.Take(zonesIncluded).Select(Zone).ToList(),
+            report.Zones.Count - zonesIncluded,
+            unregistered,
+            report.UnregisteredZones.Count - unregistered.Count);
+    }
+
+    private static ZoneDocument Zone(ZoneDensity zone) => new(
+        zone.Rank, zone.ZoneId, zone.Name, zone.Venue, zone.AreaSquareMetres, zone.Capacity, zone.Footfall, zone.Occupancy,
+        zone.Density, zone.Utilisation, zone.Level.ToString(), SeverityText(zone.Severity), zone.PreviousFootfall, zone.PreviousOccupancy,
+        zone.PreviousDensity, zone.PreviousLevel.ToString(), zone.OccupancyChange, zone.DensityChange);
+
+    private static Dictionary<string, MessageAttributeValue> Attributes(DensityReport report) => new(StringComparer.Ordinal)
+    {
+        ["severity"] = new("String", SeverityText(report.Severity)),
+        ["window_start"] = new("String", Iso(report.Window.Start)),
+        // Attribute values cannot be empty: a campus without zones names "none".
+        ["worst_zone"] = new("String", report.WorstZone?.ZoneId ?? "none"),
+        ["max_utilisation"] = new("Number", report.Totals.MaxUtilisation.ToString("0.####", CultureInfo.InvariantCulture)),
+    };
+
+    public static string SeverityText(Severity severity) => severity switch
+    {
+        Severity.Critical => "CRITICAL",
+        Severity.Warning => "WARNING",
+        _ => "INFO",
+    };
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    private static string Lag(TimeSpan? lag) => lag switch
+    {
+        null => "unknown",
+        { TotalSeconds: < 120 } l => string.Create(CultureInfo.InvariantCulture, $"{l.TotalSeconds:0.#} s"),
+        { TotalHours: < 2 } l => string.Create(CultureInfo.InvariantCulture, $"{l.TotalMinutes:0} min"),
+        var l => string.Create(CultureInfo.InvariantCulture, $"{l.Value.TotalHours:0.#} h"),
+    };
+
+    private static string OneLine(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Truncate(string text, int length) =>
+        text.Length <= length ? text : length <= 3 ? text[..Math.Max(length, 0)] : text[..(length - 3)] + "...";
+}

@@ -1,0 +1,24 @@
+using BadgeFlow.Domain.Packing;
+using BadgeFlow.Runtime;
+
+namespace BadgeFlow.Producer;
+
+/// <summary>The Producer's settings, read once at cold start (ARCHITECTURE.md "Environment variables").</summary>
+public sealed record ProducerSettings(
+    string DeliveryStreamName,
+    string KeyParameterName,
+    int MaxRecordBytes,
+    int MaxReadsPerRequest,
+    int MaxBodyBytes,
+    string MetricsNamespace)
+{
+    /// <summary>Reads every variable and throws one <see cref="SettingsException"/> naming all that are wrong.</summary>
+    public static ProducerSettings FromEnvironment(Func<string, string?> environment)
+        => new EnvironmentSettings(environment).Build(env => new ProducerSettings(
+            env.Required("DELIVERY_STREAM_NAME"),
+            env.Required("PSEUDONYMIZATION_KEY_PARAMETER"),
+            env.Int32("MAX_RECORD_BYTES", RecordPacker.DefaultMaxRecordBytes, min: 512, max: RecordPacker.FirehoseMaxRecordBytes),
+            env.Int32("MAX_READS_PER_REQUEST", 1000, min: 1, max: 100_000),
+            env.Int32("MAX_BODY_BYTES", 1_048_576, min: 1024, max: 6 * 1024 * 1024),
+            env.Optional("METRICS_NAMESPACE", "BadgeFlow")));
+}

@@ -1,0 +1,30 @@
+namespace BadgeFlow.Schema;
+
+/// <summary>The DDL in Schema.sql (embedded), split into the statements of one BatchExecuteStatement.</summary>
+public static class WarehouseSchema
+{
+    /// <summary>Every statement of Schema.sql, in order, without the comment-only fragments.</summary>
+    public static IReadOnlyList<string> Statements { get; } = Split(Load());
+
+    /// <summary>Splits on a semicolon that ends a line (the file's convention); keeps only fragments holding SQL.</summary>
+    public static IReadOnlyList<string> Split(string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        var statements = script.ReplaceLineEndings("\n")
+            .Split(";\n", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.TrimEnd(';').Trim())
+            .Where(s => s.Split('\n').Any(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)))
+            .ToList();
+        return statements.Count is >= 1 and <= 40
+            ? statements
+            : throw new InvalidOperationException($"Schema.sql must hold 1 to 40 statements (one BatchExecuteStatement), not {statements.Count}.");
+    }
+
+    private static string Load()
+    {
+        using var stream = typeof(WarehouseSchema).Assembly.GetManifestResourceStream("Schema.sql")
+            ?? throw new InvalidOperationException("The embedded resource Schema.sql is missing from the Schema function.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

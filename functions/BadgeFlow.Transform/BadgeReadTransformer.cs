@@ -1,0 +1,429 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using BadgeFlow.Domain.Campus;
+using BadgeFlow.Domain.Privacy;
+using BadgeFlow.Domain.Reads;
+
+namespace BadgeFlow.Transform;
+
+/// <summary>How one Firehose record ended.</summary>
+public enum RecordStatus
+{
+    /// <summary>Every line became a <c>badge_reads</c> row.</summary>
+    Ok,
+
+    /// <summary>The record held no reads (blank lines or only a CSV header): nothing to load.</summary>
+    Empty,
+
+    /// <summary>A line could not be read; the whole record is refused (see <see cref="BadgeReadTransformer"/>).</summary>
+    Failed,
+}
+
+/// <summary>Why a record was refused: the 1-based line, the field and the reason. Never the value itself.</summary>
+public readonly record struct RecordFailure(int Line, string Field, string Reason);
+
+/// <summary>The outcome of one record: its status, the rows written and how many came from sensors missing from the
+/// campus registry.</summary>
+public readonly record struct RecordOutcome(RecordStatus Status, int Reads, int UnmappedReads, RecordFailure? Failure);
+
+/// <summary>Turns the bytes of one Firehose record into <c>badge_reads</c> rows (ARCHITECTURE.md "Wire records"): the
+/// Producer's JSON lines and the Kinesis Agent's CSV lines (whose badge IDs it pseudonymizes), enriched with zone and
+/// venue from the campus registry. Works on UTF-8 bytes from end to end; allocates nothing per read.</summary>
+/// <remarks>
+/// A record is all or nothing. Firehose takes exactly one result per record, so a record with one bad line among good
+/// ones cannot be half loaded and half failed: it is failed whole, and Firehose keeps it byte for byte under the
+/// error prefix for a replay. Loading the good lines and dropping the bad one would lose that read silently.
+/// </remarks>
+public sealed class BadgeReadTransformer
+{
+    /// <summary>Columns of <c>badge_reads</c>, in table order.</summary>
+    public static readonly IReadOnlyList<string> Columns =
+        ["read_id", "read_at", "badge_hash", "sensor_id", "zone_id", "venue", "rssi", "received_at", "source"];
+
+    /// <summary><c>YYYY-MM-DD HH:MM:SS.ffffff</c>: what Redshift COPY (<c>TIMEFORMAT 'auto'</c>) and DuckDB both read.</summary>
+    public const int WarehouseTimestampLength = 26;
+
+    private const int MaxWireValueBytes = 128;
+
+    private static readonly JsonEncodedText ReadIdName = JsonEncodedText.Encode("read_id");
+    private static readonly JsonEncodedText ReadAtName = JsonEncodedText.Encode("read_at");
+    private static readonly JsonEncodedText BadgeHashName = JsonEncodedText.Encode("badge_hash");
+    private static readonly JsonEncodedText SensorIdName = JsonEncodedText.Encode("sensor_id");
+    private static readonly JsonEncodedText ZoneIdName = JsonEncodedText.Encode("zone_id");
+    private static readonly JsonEncodedText VenueName = JsonEncodedText.Encode("venue");
+    private static readonly JsonEncodedText RssiName = JsonEncodedText.Encode("rssi");
+    private static readonly JsonEncodedText ReceivedAtName = JsonEncodedText.Encode("received_at");
+    private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText ApiSource = JsonEncodedText.Encode("api");
+    private static readonly JsonEncodedText AgentSource = JsonEncodedText.Encode("agent");
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
+
+    private readonly BadgePseudonymizer _pseudonymizer;
+    private readonly FrozenDictionary<string, Placement>.AlternateLookup<ReadOnlySpan<char>> _placements;
+
+    public BadgeReadTransformer(CampusRegistry campus, BadgePseudonymizer pseudonymizer)
+    {
+        ArgumentNullException.ThrowIfNull(campus);
+        ArgumentNullException.ThrowIfNull(pseudonymizer);
+        _pseudonymizer = pseudonymizer;
+
+        // Zone and venue are encoded once here, not once per read.
+        _placements = campus.Sensors
+            .ToFrozenDictionary(
+                s => s.Id,
+                s => new Placement(JsonEncodedText.Encode(s.Zone.Id), JsonEncodedText.Encode(s.Zone.Venue.Id)),
+                StringComparer.Ordinal)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Creates the JSON writer <see cref="Transform"/> writes rows with; one per invocation.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> output) =>
+        new(output, new JsonWriterOptions { SkipValidation = true, Indented = false });
+
+    /// <summary>Appends the rows of one record (decoded bytes) to <paramref name="output"/> through
+    /// <paramref name="writer"/> (from <see cref="CreateWriter"/> over the same output). On failure some rows may already
+    /// be written: the caller discards them.</summary>
+    /// <param name="data">The record's bytes.</param>
+    /// <param name="arrivedAt">When Firehose received the record: the <c>received_at</c> of agent lines.</param>
+    /// <param name="output">Receives newline-terminated JSON rows.</param>
+    /// <param name="writer">Writes into <paramref name="output"/>.</param>
+    /// <param name="unmappedSensors">Collects the IDs of sensors the campus does not know (up to a few dozen), for the log.</param>
+    public RecordOutcome Transform(
+        ReadOnlySpan<byte> data, DateTimeOffset arrivedAt, IBufferWriter<byte> output, Utf8JsonWriter writer,
+        ISet<string>? unmappedSensors = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(writer);
+        var reads = 0;
+        var unmapped = 0;
+        var lineNumber = 0;
+        Span<byte> scratch = stackalloc byte[CsvReadLine.RecommendedScratchBytes];
+        foreach (var range in data.Split((byte)'\n'))
+        {
+            lineNumber++;
+            var line = data[range].Trim(" \t\r"u8);
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            scoped LineResult result;
+            if (line[0] == '{')
+            {
+                result = WriteApiLine(line, scratch, writer);
+            }
+            else if (CsvReadLine.LooksLikeHeader(line) && CsvReadLine.IsHeader(line))
+            {
+                // The agent ships a log file's header line like any other line, wherever rotation puts it.
+                continue;
+            }
+            else
+            {
+                result = WriteAgentLine(line, scratch, arrivedAt, writer);
+            }
+
+            if (result.Error is { } error)
+            {
+                return new RecordOutcome(RecordStatus.Failed, 0, 0, new RecordFailure(lineNumber, error.Field, error.Reason));
+            }
+
+            writer.Flush();
+            output.GetSpan(1)[0] = (byte)'\n';
+            output.Advance(1);
+            writer.Reset(output);
+            reads++;
+            if (result.UnmappedSensor.Length > 0)
+            {
+                unmapped++;
+                Remember(unmappedSensors, result.UnmappedSensor);
+            }
+        }
+
+        return new RecordOutcome(reads == 0 ? RecordStatus.Empty : RecordStatus.Ok, reads, unmapped, null);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in UTC as <c>YYYY-MM-DD HH:MM:SS.ffffff</c> (26 bytes; sub-microsecond
+    /// ticks are truncated, the precision of a Redshift TIMESTAMP).</summary>
+    public static void FormatWarehouseTimestamp(DateTimeOffset value, Span<byte> destination)
+    {
+        Rfc3339.FormatUtc(value, destination);
+        destination[10] = (byte)' ';
+    }
+
+    /// <summary>A Producer wire record: <c>{"readId","sensorId","badgeHash","readAt","rssi"?,"receivedAt"}</c>.</summary>
+    private LineResult WriteApiLine(ReadOnlySpan<byte> line, Span<byte> scratch, Utf8JsonWriter writer)
+    {
+        ReadOnlySpan<byte> readId = default, sensorId = default, badgeHash = default;
+        DateTimeOffset readAt = default, receivedAt = default;
+        short? rssi = null;
+        var seen = WireFields.None;
+        try
+        {
+            var reader = new Utf8JsonReader(line, ReaderOptions);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return LineResult.Fail(WireField.Line, "is not a JSON object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var field = reader.ValueTextEquals("readId"u8) ? WireFields.ReadId
+                    : reader.ValueTextEquals("sensorId"u8) ? WireFields.SensorId
+                    : reader.ValueTextEquals("badgeHash"u8) ? WireFields.BadgeHash
+                    : reader.ValueTextEquals("readAt"u8) ? WireFields.ReadAt
+                    : reader.ValueTextEquals("rssi"u8) ? WireFields.Rssi
+                    : reader.ValueTextEquals("receivedAt"u8) ? WireFields.ReceivedAt
+                    : WireFields.None;
+                reader.Read();
+                if (field == WireFields.None)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if ((seen & field) != 0)
+                {
+                    return LineResult.Fail(WireField.Name(field), "appears more than once");
+                }
+
+                seen |= field;
+                if (field == WireFields.Rssi)
+                {
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || !ReadFieldRules.IsValidRssi(value))
+                    {
+                        return LineResult.Fail(WireField.Rssi, "must be an integer from -127 to 0");
+                    }
+
+                    rssi = (short)value;
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return LineResult.Fail(WireField.Name(field), "must be a string");
+                }
+
+                // Every valid value is plain ASCII that needs no escape; an escaped one is unescaped into its own
+                // slice of the scratch so the spans of earlier fields stay valid.
+                ReadOnlySpan<byte> value8;
+                if (!reader.ValueIsEscaped)
+                {
+                    value8 = reader.ValueSpan;
+                }
+                else
+                {
+                    var slot = scratch.Slice(BitIndex(field) * MaxWireValueBytes, MaxWireValueBytes);
+                    if (reader.ValueSpan.Length > MaxWireValueBytes)
+                    {
+                        return LineResult.Fail(WireField.Name(field), "is too long");
+                    }
+
+                    value8 = slot[..reader.CopyString(slot)];
+                }
+
+                switch (field)
+                {
+                    case WireFields.ReadId:
+                        if (!ReadFieldRules.IsValidReadId(value8))
+                        {
+                            return LineResult.Fail(WireField.ReadId, "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+                        }
+
+                        readId = value8;
+                        break;
+                    case WireFields.SensorId:
+                        if (!ReadFieldRules.IsValidSensorId(value8))
+                        {
+                            return LineResult.Fail(WireField.SensorId, "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
+                        }
+
+                        sensorId = value8;
+                        break;
+                    case WireFields.BadgeHash:
+                        // Refusing anything but a hash keeps a raw badge ID out of the warehouse even if a producer errs.
+                        if (!BadgePseudonymizer.IsBadgeHash(value8))
+                        {
+                            return LineResult.Fail(WireField.BadgeHash, "must be a badge hash (43 base64url characters)");
+                        }
+
+                        badgeHash = value8;
+                        break;
+                    case WireFields.ReadAt:
+                        if (!Rfc3339.TryParse(value8, out readAt))
+                        {
+                            return LineResult.Fail(WireField.ReadAt, "must be an RFC 3339 date-time with offset");
+                        }
+
+                        break;
+                    default:
+                        if (!Rfc3339.TryParse(value8, out receivedAt))
+                        {
+                            return LineResult.Fail(WireField.ReceivedAt, "must be an RFC 3339 date-time with offset");
+                        }
+
+                        break;
+                }
+            }
+
+            // One object per line: anything after it throws.
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            return LineResult.Fail(WireField.Line, "is neither a JSON object nor a CSV read");
+        }
+
+        var missing = ~seen & WireFields.Required;
+        if (missing != 0)
+        {
+            return LineResult.Fail(WireField.Name(LowestBit(missing)), "is required");
+        }
+
+        var mapped = TryPlace(sensorId, out var placement);
+        WriteRow(writer, readId, readAt, badgeHash, sensorId, mapped ? placement : null, rssi, receivedAt, ApiSource);
+        return new LineResult(null, mapped ? default : sensorId);
+    }
+
+    /// <summary>A Kinesis Agent line <c>sensor_id,badge_id,read_at[,rssi]</c>: the badge ID is pseudonymized here, the
+    /// read ID derived as the Producer would, and <c>received_at</c> is when Firehose received the record. No age check:
+    /// the read is already in the pipeline, and refusing it now would only lose it.</summary>
+    private LineResult WriteAgentLine(ReadOnlySpan<byte> line, Span<byte> scratch, DateTimeOffset arrivedAt, Utf8JsonWriter writer)
+    {
+        if (CsvReadLine.TryParse(line, scratch, out var fields) is { } splitError)
+        {
+            return LineResult.Fail(splitError.Field == ReadField.Read ? WireField.Line : splitError.Field, splitError.Reason);
+        }
+
+        if (fields.Validate(out var readAt, out var rssi) is { } fieldError)
+        {
+            return LineResult.Fail(fieldError.Field, fieldError.Reason);
+        }
+
+        Span<byte> badgeHash = stackalloc byte[BadgePseudonymizer.HashLength];
+        _pseudonymizer.PseudonymizeUtf8(fields.BadgeId, badgeHash);
+        Span<byte> readId = stackalloc byte[ReadIdentity.DerivedLength];
+        ReadIdentity.DeriveUtf8(fields.SensorId, badgeHash, readAt, readId);
+
+        var mapped = TryPlace(fields.SensorId, out var placement);
+        WriteRow(writer, readId, readAt, badgeHash, fields.SensorId, mapped ? placement : null, rssi, arrivedAt, AgentSource);
+        return new LineResult(null, mapped ? default : fields.SensorId);
+    }
+
+    private static void WriteRow(
+        Utf8JsonWriter writer, ReadOnlySpan<byte> readId, DateTimeOffset readAt, ReadOnlySpan<byte> badgeHash,
+        ReadOnlySpan<byte> sensorId, Placement? placement, short? rssi, DateTimeOffset receivedAt, JsonEncodedText source)
+    {
+        Span<byte> timestamp = stackalloc byte[Rfc3339.UtcFormatLength];
+        writer.WriteStartObject();
+        writer.WriteString(ReadIdName, readId);
+        FormatWarehouseTimestamp(readAt, timestamp);
+        writer.WriteString(ReadAtName, timestamp[..WarehouseTimestampLength]);
+        writer.WriteString(BadgeHashName, badgeHash);
+        writer.WriteString(SensorIdName, sensorId);
+        if (placement is { } place)
+        {
+            writer.WriteString(ZoneIdName, place.ZoneId);
+            writer.WriteString(VenueName, place.Venue);
+        }
+        else
+        {
+            writer.WriteNull(ZoneIdName);
+            writer.WriteNull(VenueName);
+        }
+
+        if (rssi is { } value)
+        {
+            writer.WriteNumber(RssiName, value);
+        }
+        else
+        {
+            writer.WriteNull(RssiName);
+        }
+
+        FormatWarehouseTimestamp(receivedAt, timestamp);
+        writer.WriteString(ReceivedAtName, timestamp[..WarehouseTimestampLength]);
+        writer.WriteString(SourceName, source);
+        writer.WriteEndObject();
+    }
+
+    private bool TryPlace(ReadOnlySpan<byte> sensorId, out Placement placement)
+    {
+        // Sensor IDs are validated ASCII of at most 64 bytes.
+        Span<char> chars = stackalloc char[ReadFieldRules.MaxSensorIdLength];
+        var length = Encoding.ASCII.GetChars(sensorId, chars);
+        return _placements.TryGetValue(chars[..length], out placement!);
+    }
+
+    private static void Remember(ISet<string>? unmappedSensors, ReadOnlySpan<byte> sensorId)
+    {
+        const int MaxRemembered = 50;
+        if (unmappedSensors is null || unmappedSensors.Count >= MaxRemembered)
+        {
+            return;
+        }
+
+        unmappedSensors.Add(Encoding.ASCII.GetString(sensorId));
+    }
+
+    private static int BitIndex(WireFields field) => System.Numerics.BitOperations.TrailingZeroCount((int)field);
+
+    private static WireFields LowestBit(WireFields fields) => (WireFields)((int)fields & -(int)fields);
+
+    private sealed record Placement(JsonEncodedText ZoneId, JsonEncodedText Venue);
+
+    private readonly ref struct LineResult(ReadFieldError? error, ReadOnlySpan<byte> unmappedSensor)
+    {
+        public ReadFieldError? Error { get; } = error;
+
+        /// <summary>The sensor ID when the campus does not know it, else empty.</summary>
+        public ReadOnlySpan<byte> UnmappedSensor { get; } = unmappedSensor;
+
+        public static LineResult Fail(string field, string reason) => new(new ReadFieldError(field, reason), default);
+    }
+
+    [Flags]
+    private enum WireFields
+    {
+        None = 0,
+        ReadId = 1,
+        SensorId = 2,
+        BadgeHash = 4,
+        ReadAt = 8,
+        Rssi = 16,
+        ReceivedAt = 32,
+        Required = ReadId | SensorId | BadgeHash | ReadAt | ReceivedAt,
+    }
+
+    private static class WireField
+    {
+        public const string Line = "line";
+        public const string ReadId = "readId";
+        public const string SensorId = "sensorId";
+        public const string BadgeHash = "badgeHash";
+        public const string ReadAt = "readAt";
+        public const string Rssi = "rssi";
+        public const string ReceivedAt = "receivedAt";
+
+        public static string Name(WireFields field) => field switch
+        {
+            WireFields.ReadId => ReadId,
+            WireFields.SensorId => SensorId,
+            WireFields.BadgeHash => BadgeHash,
+            WireFields.ReadAt => ReadAt,
+            WireFields.Rssi => Rssi,
+            _ => ReceivedAt,
+        };
+    }
+
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BadgeFlow.Local.Simulator;
+
+namespace BadgeFlow.Local.Tests.Simulator;
+
+public sealed class ConferenceSimulatorTests
+{
+    private static readonly ConferenceOptions Small = new() { Attendees = 2_000, Seed = 7 };
+
+    [Fact]
+    public void Plan_SameSeed_SameReads()
+    {
+        var campus = TestCampus.Create();
+        var first = ConferenceSimulator.Plan(campus, Small);
+        var second = ConferenceSimulator.Plan(campus, Small);
+
+        Assert.Equal(first.Reads, second.Reads);
+        var start = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
+        Assert.Equal(first.ToWire(first.Reads[1234], start), second.ToWire(second.Reads[1234], start));
+    }
+
+    [Fact]
+    public void Plan_DifferentSeed_DifferentReads()
+    {
+        var campus = TestCampus.Create();
+        var first = ConferenceSimulator.Plan(campus, Small);
+        var other = ConferenceSimulator.Plan(campus, Small with { Seed = 8 });
+
+        Assert.NotEqual(first.Reads, other.Reads);
+    }
+
+    [Fact]
+    public void Plan_TwoHourDay_EightWindowsWithTheAgendasActivities()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+
+        AgendaActivity[] expected =
+        [
+            AgendaActivity.Registration, AgendaActivity.Keynote, AgendaActivity.Keynote, AgendaActivity.Break,
+            AgendaActivity.Sessions, AgendaActivity.Lunch, AgendaActivity.Sessions, AgendaActivity.Break,
+        ];
+        Assert.Equal(expected, plan.Crowds.Select(c => c.Activity));
+        Assert.Equal(TimeSpan.FromMinutes(120), plan.Crowds[^1].End);
+    }
+
+    [Fact]
+    public void Plan_EveryWindow_DensestZoneIsWhereTheAgendaSendsTheCrowd()
+    {
+        var campus = TestCampus.Create();
+        var plan = ConferenceSimulator.Plan(campus, Small);
+
+        // Registration desks at the opening, the arena during the keynote, the rooms in session blocks, the food courts
+        // at lunch, and food/expo/corridors in breaks.
+        string[][] expected =
+        [
+            ["REG-1"],
+            ["KEY-1"],
+            ["KEY-1"],
+            ["FOOD-1", "FOOD-2", "EXP-1", "COR-A", "COR-B"],
+            ["SES-1", "SES-2", "SES-3", "SES-4"],
+            ["FOOD-1", "FOOD-2"],
+            ["SES-1", "SES-2", "SES-3", "SES-4"],
+            ["FOOD-1", "FOOD-2", "EXP-1", "COR-A", "COR-B"],
+        ];
+        for (var w = 0; w < expected.Length; w++)
+        {
+            var densest = plan.Crowds[w].Zones[0];
+            Assert.True(expected[w].Contains(densest.ZoneId), $"window {w} ({plan.Crowds[w].Activity}): densest was {densest.ZoneId}");
+        }
+    }
+
+    [Fact]
+    public void Crowds_OccupancyCountsEachAttendeeOnceAWindow()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+
+        // Everyone is on site after the first window and read at least once in 15 minutes (a read every 6 min on average,
+        // plus one on every move), so nearly every attendee is counted exactly once per window.
+        foreach (var window in plan.Crowds.Skip(2))
+        {
+            var counted = window.Zones.Sum(z => z.Occupancy);
+            Assert.InRange(counted, 1_900, 2_000);
+        }
+    }
+
+    [Fact]
+    public void Crowds_Density_IsOccupancyOverArea()
+    {
+        var campus = TestCampus.Create();
+        var plan = ConferenceSimulator.Plan(campus, Small);
+        var keynote = plan.Crowds[2].Zones.Single(z => z.ZoneId == "KEY-1");
+
+        Assert.Equal(keynote.Occupancy / 2500.0, keynote.Density, 12);
+    }
+
+    [Fact]
+    public void Plan_Reads_PassTheApisValidation()
+    {
+        var campus = TestCampus.Create();
+        var plan = ConferenceSimulator.Plan(campus, Small with { InvalidReadRate = 0.001 });
+        var now = new DateTimeOffset(2026, 11, 25, 12, 3, 0, TimeSpan.Zero);
+        var start = EventPlacement.StartBehind(now, plan.Agenda.Duration, TimeSpan.FromMinutes(15));
+        var sensorId = new Regex("^[A-Za-z0-9._:-]{1,64}$");
+        var known = campus.Zones.SelectMany(z => z.SensorIds).Concat(ConferenceSimulator.UnmappedSensorIds).ToHashSet();
+
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 45, 0, TimeSpan.Zero), start);
+        foreach (var read in plan.Reads)
+        {
+            var wire = plan.ToWire(read, start);
+            var at = DateTimeOffset.ParseExact(wire.ReadAt, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            Assert.Matches(sensorId, wire.SensorId);
+            Assert.Contains(wire.SensorId, known);
+            Assert.InRange(wire.BadgeId.Length, 1, 128);
+            Assert.DoesNotContain(wire.BadgeId, c => c < 0x21 || c > 0x7e);
+            Assert.InRange(at, now - TimeSpan.FromHours(24), now);
+            if (read.Has(SimulatedReadKind.Invalid))
+            {
+                Assert.True(wire.Rssi > 0, "an invalid read carries an impossible positive rssi");
+            }
+            else if (wire.Rssi is { } rssi)
+            {
+                Assert.InRange(rssi, (short)-127, (short)0);
+            }
+        }
+    }
+
+    [Fact]
+    public void Plan_Reads_AreInTimeOrderWithDistinctIdsPerBadge()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+
+        for (var i = 1; i < plan.Reads.Count; i++)
+        {
+            Assert.True(plan.Reads[i - 1].OffsetMilliseconds <= plan.Reads[i].OffsetMilliseconds);
+        }
+
+        // The API derives a read id from sensor, badge and time: two reads of a badge never share a millisecond.
+        var keys = plan.Reads.Where(r => !r.Has(SimulatedReadKind.Invalid) && !r.Has(SimulatedReadKind.Unmapped))
+            .Select(r => (r.Badge, r.OffsetMilliseconds));
+        Assert.Equal(plan.Reads.Count(r => !r.Has(SimulatedReadKind.Invalid) && !r.Has(SimulatedReadKind.Unmapped)), keys.Distinct().Count());
+    }
+
+    [Fact]
+    public void Plan_ReadMix_MatchesTheConfiguredRates()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small with { InvalidReadRate = 0.002 });
+        var total = (double)plan.Reads.Count;
+
+        Assert.InRange(plan.Reads.Count(r => r.Has(SimulatedReadKind.Duplicate)) / total, 0.03, 0.05);
+        Assert.InRange(plan.Reads.Count(r => r.Has(SimulatedReadKind.NoRssi)) / total, 0.02, 0.04);
+        Assert.InRange(plan.Reads.Count(r => r.Has(SimulatedReadKind.Unmapped)) / total, 0.0005, 0.0015);
+        Assert.InRange(plan.Reads.Count(r => r.Has(SimulatedReadKind.Invalid)) / total, 0.0015, 0.0025);
+        Assert.Equal(plan.Reads.Count - plan.Reads.Count(r => r.Has(SimulatedReadKind.Invalid)), plan.ValidReads);
+    }
+
+    [Fact]
+    public void IndexAt_WindowBoundary_FirstReadOfTheWindow()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+        var boundary = TimeSpan.FromMinutes(45);
+
+        var index = plan.IndexAt(boundary);
+
+        Assert.True(plan.Reads[index].OffsetMilliseconds >= 45 * 60_000);
+        Assert.True(plan.Reads[index - 1].OffsetMilliseconds < 45 * 60_000);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using BadgeFlow.Local.Simulator;
+
+namespace BadgeFlow.Local.Tests.Simulator;
+
+public sealed class ReadSenderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task SendAsync_ResponseAsksToResendSome_ResendsExactlyThose()
+    {
+        // First answer: read 1 refused for good, reads 2 and 4 to send again after 3 s; second answer: all taken.
+        var sink = new ScriptedSink(
+            (reads, attempt) => attempt == 1
+                ? new SendOutcome(207, 2, [1], [2, 4], TimeSpan.FromSeconds(3))
+                : new SendOutcome(200, reads.Count, [], [], null));
+        var time = new ManualTimeProvider(Now);
+        var sender = new ReadSender(sink, time, new ReadSenderOptions { BatchSize = 10 }, new SendCounters());
+
+        await sender.SendAsync(Reads(5), CancellationToken.None);
+
+        Assert.Equal(2, sink.Requests.Count);
+        Assert.Equal(["s2", "s4"], sink.Requests[1].Select(r => r.SensorId));
+        Assert.Equal([TimeSpan.FromSeconds(3)], time.Delays);
+        var c = sender.Counters;
+        Assert.Equal((5L, 4L, 1L, 0L, 2L, 2L), (c.Sent, c.Accepted, c.Rejected, c.GaveUp, c.Requests, c.Resent));
+    }
+
+    [Fact]
+    public async Task SendAsync_ApiKeepsFailing_GivesUpAfterMaxAttemptsWithGrowingBackoff()
+    {
+        var sink = new ScriptedSink((reads, _) => SendOutcome.ResendAll(503, reads.Count, null));
+        var time = new ManualTimeProvider(Now);
+        var options = new ReadSenderOptions { BatchSize = 10, MaxAttempts = 4, FirstBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(300) };
+        var sender = new ReadSender(sink, time, options, new SendCounters());
+
+        await sender.SendAsync(Reads(3), CancellationToken.None);
+
+        Assert.Equal(4, sink.Requests.Count);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], time.Delays);
+        var c = sender.Counters;
+        Assert.Equal((3L, 0L, 0L, 3L, 4L), (c.Sent, c.Accepted, c.Rejected, c.GaveUp, c.Throttled));
+        Assert.Equal(c.Sent, c.Settled);
+    }
+
+    [Fact]
+    public async Task SendAsync_ManyReads_SplitsIntoBatchesAndSettlesEveryRead()
+    {
+        var sink = new ScriptedSink((reads, _) => new SendOutcome(200, reads.Count, [], [], null));
+        var sender = new ReadSender(sink, new ManualTimeProvider(Now), new ReadSenderOptions { BatchSize = 4, MaxConcurrency = 2 }, new SendCounters());
+
+        await sender.SendAsync(Reads(10), CancellationToken.None);
+
+        Assert.Equal([2, 4, 4], sink.Requests.Select(r => r.Count).Order());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"s{i}").Order(), sink.Requests.SelectMany(r => r).Select(r => r.SensorId).Order());
+        Assert.Equal((10L, 10L), (sender.Counters.Sent, sender.Counters.Accepted));
+    }
+
+    [Fact]
+    public async Task WaitAsync_RateOf100ReadsPerSecond_Spaces500ReadBatchesFiveSecondsApart()
+    {
+        var time = new SteppingTimeProvider();
+        var limiter = new ReadRateLimiter(time, 100);
+
+        await limiter.WaitAsync(500, CancellationToken.None);
+        await limiter.WaitAsync(500, CancellationToken.None);
+        await limiter.WaitAsync(500, CancellationToken.None);
+
+        // The first goes at once; each next one waits for the previous batch's 5 s share.
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], time.Delays);
+    }
+
+    private static WireRead[] Reads(int count) =>
+        Enumerable.Range(0, count).Select(i => new WireRead { SensorId = $"s{i}", BadgeId = "b", ReadAt = "2026-11-25T10:00:00.000Z", Rssi = -60 }).ToArray();
+
+    private sealed class ScriptedSink(Func<IReadOnlyList<WireRead>, int, SendOutcome> answer) : IReadSink
+    {
+        private readonly ConcurrentQueue<IReadOnlyList<WireRead>> _requests = new();
+        private int _attempt;
+
+        public IReadOnlyList<IReadOnlyList<WireRead>> Requests => _requests.ToArray();
+
+        public Task<SendOutcome> SendAsync(IReadOnlyList<WireRead> reads, CancellationToken cancellationToken)
+        {
+            _requests.Enqueue(reads.ToArray());
+            return Task.FromResult(answer(reads, Interlocked.Increment(ref _attempt)));
+        }
+    }
+
+    /// <summary>A clock whose time moves only when a delay elapses, so waits can be checked exactly.</summary>
+    private sealed class SteppingTimeProvider : TimeProvider
+    {
+        private readonly List<TimeSpan> _delays = [];
+        private long _ticks;
+
+        public IReadOnlyList<TimeSpan> Delays => _delays;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            _delays.Add(dueTime);
+            Interlocked.Add(ref _ticks, dueTime.Ticks);
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new ManualTimer();
+        }
+
+        private sealed class ManualTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BadgeFlow.Local.Dashboard;
+
+/// <summary>
+/// Reads a density report as the Aggregator publishes it for machine subscribers (the <c>sqs</c>/<c>https</c> entry of its
+/// <c>MessageStructure=json</c> message) into what the dashboard shows.
+/// </summary>
+public static class PublishedReport
+{
+    /// <summary>The report in <paramref name="json"/>, or null when the message is not a density report.</summary>
+    public static DashboardReport? Read(string json, string? subject)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ReportMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(json, PublishedReportJsonContext.Default.ReportMessage);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        if (message?.Window is not { } window || message.Zones is null)
+        {
+            return null;
+        }
+
+        var zones = message.Zones.Select(z => new DashboardZoneReading
+        {
+            Rank = z.Rank,
+            ZoneId = z.ZoneId,
+            Name = z.Name,
+            Venue = z.Venue,
+            Occupancy = z.Occupancy,
+            Footfall = z.Footfall,
+            Density = z.Density,
+            Utilisation = z.Utilisation,
+            Level = z.Level,
+            Severity = z.Severity,
+            OccupancyChange = z.OccupancyChange,
+        }).ToArray();
+        var top = (message.Top ?? message.Zones.Take(10).ToArray()).Select(z => z.ZoneId).ToArray();
+        return new DashboardReport
+        {
+            WindowStart = window.Start,
+            WindowEnd = window.End,
+            Severity = message.Severity ?? "INFO",
+            Subject = subject,
+            Zones = zones,
+            Top = top,
+            Reads = message.Totals?.Reads,
+            DistinctBadges = message.Totals?.DistinctBadges,
+            UnmappedReads = message.Totals?.UnmappedReads,
+            LatestReadAt = message.Freshness?.LatestReadAt,
+        };
+    }
+
+    internal sealed record ReportMessage
+    {
+        [JsonPropertyName("window")]
+        public WindowPart? Window { get; init; }
+
+        [JsonPropertyName("severity")]
+        public string? Severity { get; init; }
+
+        [JsonPropertyName("zones")]
+        public IReadOnlyList<ZonePart>? Zones { get; init; }
+
+        [JsonPropertyName("top")]
+        public IReadOnlyList<ZonePart>? Top { get; init; }
+
+        [JsonPropertyName("totals")]
+        public TotalsPart? Totals { get; init; }
+
+        [JsonPropertyName("freshness")]
+        public FreshnessPart? Freshness { get; init; }
+    }
+
+    internal sealed record WindowPart
+    {
+        [JsonPropertyName("start")]
+        public DateTimeOffset Start { get; init; }
+
+        [JsonPropertyName("end")]
+        public DateTimeOffset End { get; init; }
+    }
+
+    internal sealed record ZonePart
+    {
+        [JsonPropertyName("rank")]
+        public int Rank { get; init; }
+
+        [JsonPropertyName("zoneId")]
+        public required string ZoneId { get; init; }
+
+        [JsonPropertyName("name")]
+        public string? Name { get; init; }
+
+        [JsonPropertyName("venue")]
+        public string? Venue { get; init; }
+
+        [JsonPropertyName("footfall")]
+        public long Footfall { get; init; }
+
+        [JsonPropertyName("occupancy")]
+        public long Occupancy { get; init; }
+
+        [JsonPropertyName("density")]
+        public double Density { get; init; }
+
+        [JsonPropertyName("utilisation")]
+        public double Utilisation { get; init; }
+
+        [JsonPropertyName("level")]
+        public required string Level { get; init; }
+
+        [JsonPropertyName("severity")]
+        public string? Severity { get; init; }
+
+        [JsonPropertyName("occupancyChange")]
+        public long? OccupancyChange { get; init; }
+    }
+
+    internal sealed record TotalsPart
+    {
+        [JsonPropertyName("reads")]
+        public long? Reads { get; init; }
+
+        [JsonPropertyName("distinctBadges")]
+        public long? DistinctBadges { get; init; }
+
+        [JsonPropertyName("unmappedReads")]
+        public long? UnmappedReads { get; init; }
+    }
+
+    internal sealed record FreshnessPart
+    {
+        [JsonPropertyName("latestReadAt")]
+        public DateTimeOffset? LatestReadAt { get; init; }
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PublishedReport.ReportMessage))]
+internal sealed partial class PublishedReportJsonContext : JsonSerializerContext;

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace BadgeFlow.Local;
+
+/// <summary>How <see cref="LocalStack.StartAsync"/> starts the services. Defaults are what `up` and `demo` use.</summary>
+public sealed record LocalStackOptions
+{
+    /// <summary>Warehouse, logs, processing-failed records, S3 objects; created if missing.</summary>
+    public string WorkingDirectory { get; init; } = ".badgeflow";
+
+    /// <summary>The AWS-compatible endpoint's port; 0 picks a free loopback port.</summary>
+    public int AwsPort { get; init; } = 4566;
+
+    /// <summary>The sensor API's port; 0 picks a free loopback port.</summary>
+    public int SensorApiPort { get; init; } = 3000;
+
+    /// <summary>The sensor API key; null generates one (see <see cref="LocalStack.ApiKey"/>).</summary>
+    public string? ApiKey { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+
+    public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>Producer processes sharing the invocation queue (Lambda would scale out the same way).</summary>
+    public int ProducerInstances { get; init; } = 2;
+
+    /// <summary>Simulated seconds per real second.</summary>
+    public double Speed { get; init; } = 60;
+
+    /// <summary>Where virtual time starts; null places a <see cref="SimulatedDuration"/> event just behind real time.</summary>
+    public DateTimeOffset? VirtualStart { get; init; }
+
+    public TimeSpan SimulatedDuration { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>Run the Aggregator on its schedule of virtual time.</summary>
+    public bool RunSchedule { get; init; } = true;
+
+    /// <summary>Copy every function log line to the console logger as well as to logs/.</summary>
+    public bool EchoFunctionLogs { get; init; }
+
+    /// <summary>Build the four function projects with <c>dotnet build -c Release</c> before starting them.</summary>
+    public bool BuildFunctions { get; init; } = true;
+
+    /// <summary>Folder holding Functions.sln; null searches upwards from the current directory and the tool's folder.</summary>
+    public string? RepositoryRoot { get; init; }
+
+    public int FirehoseBufferSizeMiB { get; init; } = 1;
+
+    public int FirehoseBufferIntervalSeconds { get; init; } = 5;
+
+    /// <summary>Rows per GetStatementResult page.</summary>
+    public int ResultPageSize { get; init; } = 1000;
+
+    /// <summary>How long a function invocation may run (the Lambda timeout).</summary>
+    public TimeSpan FunctionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Create the stream, topic, parameter and schema at startup (false: an empty endpoint, e.g. for tests).</summary>
+    public bool Provision { get; init; } = true;
+
+    /// <summary>Start the function processes (false: the endpoint and sensor API only).</summary>
+    public bool StartFunctions { get; init; } = true;
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Where email/sms-style SNS deliveries are printed; null uses the console logger.</summary>
+    public TextWriter? NotificationConsole { get; init; }
+
+    /// <summary>The real clock; tests pass a fake.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

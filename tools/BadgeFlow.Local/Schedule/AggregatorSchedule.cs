@@ -1,0 +1,139 @@
+using System.Globalization;
+using BadgeFlow.Local.Firehose;
+using BadgeFlow.Local.Time;
+using Microsoft.Extensions.Logging;
+
+namespace BadgeFlow.Local.Schedule;
+
+/// <summary>One run of the schedule: the scheduled time it passed, the window that implies, and how it went.</summary>
+public sealed record ScheduledRun(DateTimeOffset ScheduledTime, DateTimeOffset WindowStart, bool Succeeded, string? Error, int Attempts);
+
+/// <summary>EventBridge Scheduler for the Aggregator, on virtual time: for each window [s, s+W) from the first one,
+/// once the clock passes s + W + lag (:07, :22, :37, :52 with the defaults) it flushes Firehose, so everything sent
+/// during the window has been delivered as it would have been by then on AWS, and invokes the Aggregator with
+/// <c>{"scheduledTime": s+W+lag}</c>. Windows run in order, each once; a failed run is retried (as the schedule's retry
+/// policy would) up to <see cref="MaxAttempts"/> times and then reported as failed.</summary>
+public sealed partial class AggregatorSchedule : IAsyncDisposable
+{
+    public const int MaxAttempts = 3;
+
+    private readonly VirtualClock _clock;
+    private readonly IFunctionInvoker _functions;
+    private readonly Func<CancellationToken, Task> _flush;
+    private readonly ScheduleSettings _settings;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Broadcast<ScheduledRun> _runs = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private DateTimeOffset _nextWindow;
+    private Task? _loop;
+
+    public AggregatorSchedule(VirtualClock clock, IFunctionInvoker functions, Func<CancellationToken, Task> flush, ScheduleSettings settings, ILogger<AggregatorSchedule> logger)
+    {
+        _clock = clock;
+        _functions = functions;
+        _flush = flush;
+        _settings = settings;
+        _logger = logger;
+        _nextWindow = settings.FirstWindowStart;
+    }
+
+    public IObservable<ScheduledRun> Runs => _runs;
+
+    /// <summary>The next window not yet reported.</summary>
+    public DateTimeOffset NextWindowStart => _nextWindow;
+
+    /// <summary>When the run for a window is due: its end plus the delivery lag.</summary>
+    public DateTimeOffset MarkOf(DateTimeOffset windowStart) => windowStart + _settings.Window + _settings.DeliveryLag;
+
+    public void Start() => _loop ??= LoopAsync(_stopping.Token);
+
+    /// <summary>Runs every window whose mark the virtual clock has passed and that has not run yet.</summary>
+    public async Task<IReadOnlyList<ScheduledRun>> RunDueAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<ScheduledRun>();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (MarkOf(_nextWindow) <= _clock.GetUtcNow())
+            {
+                runs.Add(await RunWindowAsync(_nextWindow, cancellationToken).ConfigureAwait(false));
+                _nextWindow += _settings.Window;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return runs;
+    }
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await _clock.WhenAsync(MarkOf(_nextWindow), stopping).ConfigureAwait(false);
+                await RunDueAsync(stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task<ScheduledRun> RunWindowAsync(DateTimeOffset windowStart, CancellationToken cancellationToken)
+    {
+        var scheduledTime = MarkOf(windowStart);
+        var payload = $$"""{"scheduledTime":"{{scheduledTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}"}""";
+        string? error = null;
+        var attempt = 0;
+        while (attempt < MaxAttempts)
+        {
+            attempt++;
+            await _flush(cancellationToken).ConfigureAwait(false);
+            var result = await _functions.InvokeAsync(_settings.FunctionName, System.Text.Encoding.UTF8.GetBytes(payload), null, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                LogRan(_logger, windowStart, scheduledTime, attempt);
+                var run = new ScheduledRun(scheduledTime, windowStart, true, null, attempt);
+                _runs.Publish(run);
+                return run;
+            }
+
+            error = result.ErrorJson;
+            LogFailed(_logger, windowStart, attempt, result.ErrorType ?? "unknown");
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+        }
+
+        var failed = new ScheduledRun(scheduledTime, windowStart, false, error, attempt);
+        _runs.Publish(failed);
+        return failed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _runs.Complete();
+        _stopping.Dispose();
+        _gate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Aggregator reported the window from {WindowStart:u} (scheduled {ScheduledTime:u}, attempt {Attempt})")]
+    private static partial void LogRan(ILogger logger, DateTimeOffset windowStart, DateTimeOffset scheduledTime, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Aggregator run for the window from {WindowStart:u} failed (attempt {Attempt}, {ErrorType})")]
+    private static partial void LogFailed(ILogger logger, DateTimeOffset windowStart, int attempt, string errorType);
+}
+
+/// <summary>The function to run, the window length and delivery lag (its settings WINDOW_MINUTES and
+/// DELIVERY_LAG_MINUTES) and the first window to report.</summary>
+public sealed record ScheduleSettings(string FunctionName, TimeSpan Window, TimeSpan DeliveryLag, DateTimeOffset FirstWindowStart);

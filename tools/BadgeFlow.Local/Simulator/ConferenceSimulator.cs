@@ -1,0 +1,334 @@
+using BadgeFlow.Domain.Campus;
+
+namespace BadgeFlow.Local.Simulator;
+
+/// <summary>
+/// Plays a conference on a campus: attendees arrive through registration, follow the agenda (keynote, session blocks,
+/// breaks, lunch) with some wandering off to the expo and lounges, cross corridors between zones, and are read by the
+/// sensors of the zones they are in. Everything comes from one seed: the same seed gives the same reads.
+/// </summary>
+public static class ConferenceSimulator
+{
+    /// <summary>Sensors that exist on site but not in the registry: their reads are loaded with no zone.</summary>
+    public static readonly IReadOnlyList<string> UnmappedSensorIds = ["SIM-STAFF-DOOR-1", "SIM-STAFF-DOOR-2"];
+
+    public static ConferencePlan Plan(SimulatedCampus campus, ConferenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(campus);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+
+        var agenda = ConferenceAgenda.Build(options.Duration, options.WindowLength);
+        var sensors = new List<string>();
+        var sensorZone = new List<int>();
+        var zoneSensors = new int[campus.Zones.Count][];
+        for (var z = 0; z < campus.Zones.Count; z++)
+        {
+            var ids = campus.Zones[z].SensorIds.Order(StringComparer.Ordinal).ToArray();
+            zoneSensors[z] = new int[ids.Length];
+            for (var s = 0; s < ids.Length; s++)
+            {
+                zoneSensors[z][s] = sensors.Count;
+                sensors.Add(ids[s]);
+                sensorZone.Add(z);
+            }
+        }
+
+        var firstUnmappedSensor = sensors.Count;
+        foreach (var id in UnmappedSensorIds)
+        {
+            sensors.Add(id);
+            sensorZone.Add(-1);
+        }
+
+        var master = new Random(options.Seed);
+        var popularity = DrawPopularity(master, agenda, campus.Zones.Count);
+        var reads = new List<SimulatedRead>(options.Attendees * 24);
+        var day = new AttendeeDay(campus, agenda, options, zoneSensors, popularity);
+        for (var attendee = 0; attendee < options.Attendees; attendee++)
+        {
+            day.Play(attendee, new Random(SubSeed(options.Seed, attendee)), reads);
+        }
+
+        var ordinary = reads.Count;
+        var staffBadges = Math.Max(1, options.Attendees / 100);
+        var unmapped = (int)Math.Round(ordinary * options.UnmappedSensorRate);
+        var durationMs = (long)agenda.Duration.TotalMilliseconds;
+        for (var i = 0; i < unmapped; i++)
+        {
+            reads.Add(new SimulatedRead(
+                master.NextInt64(durationMs),
+                options.Attendees + master.Next(staffBadges),
+                firstUnmappedSensor + master.Next(UnmappedSensorIds.Count),
+                Rssi(master),
+                SimulatedReadKind.Unmapped));
+        }
+
+        var invalid = (int)Math.Round(ordinary * options.InvalidReadRate);
+        for (var i = 0; i < invalid; i++)
+        {
+            // A faulty sensor reports a positive signal strength, which no radio can measure: the API rejects it.
+            var like = reads[master.Next(ordinary)];
+            reads.Add(like with { OffsetMilliseconds = like.OffsetMilliseconds + 1, Rssi = (short)(1 + master.Next(20)), Kind = SimulatedReadKind.Invalid });
+        }
+
+        var sorted = reads.ToArray();
+        Array.Sort(sorted, static (a, b) =>
+        {
+            var c = a.OffsetMilliseconds.CompareTo(b.OffsetMilliseconds);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = a.Badge.CompareTo(b.Badge);
+            return c != 0 ? c : a.Sensor.CompareTo(b.Sensor);
+        });
+
+        return new ConferencePlan(campus, agenda, options, sorted, sensors, sensorZone, options.Attendees + staffBadges);
+    }
+
+    /// <summary>A seed per attendee, so an attendee's day does not depend on how many reads the others drew.</summary>
+    internal static int SubSeed(int seed, int index)
+    {
+        // SplitMix64 finaliser: well spread, and unlike HashCode the same in every process.
+        var z = unchecked(((ulong)(uint)seed << 32 | (uint)index) + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
+    }
+
+    /// <summary>How much each zone draws in each slot: some sessions are hot, some food courts are the popular ones.</summary>
+    private static double[][] DrawPopularity(Random random, ConferenceAgenda agenda, int zones)
+    {
+        var popularity = new double[agenda.Slots.Count][];
+        for (var s = 0; s < popularity.Length; s++)
+        {
+            popularity[s] = new double[zones];
+            for (var z = 0; z < zones; z++)
+            {
+                popularity[s][z] = 0.4 + (1.6 * random.NextDouble());
+            }
+        }
+
+        return popularity;
+    }
+
+    internal static short Rssi(Random random)
+    {
+        // Roughly normal around -62 dBm (Box-Muller), clamped to what a badge reader reports.
+        var u1 = 1.0 - random.NextDouble();
+        var u2 = random.NextDouble();
+        var normal = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        return (short)Math.Clamp(Math.Round(-62 + (9 * normal)), -110, -25);
+    }
+
+    /// <summary>One attendee's day: where they go and when, and the reads the sensors make of them.</summary>
+    private sealed class AttendeeDay(
+        SimulatedCampus campus,
+        ConferenceAgenda agenda,
+        ConferenceOptions options,
+        int[][] zoneSensors,
+        double[][] popularity)
+    {
+        private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+        private readonly List<SimulatedRead> _mine = new(64);
+
+        public void Play(int attendee, Random random, List<SimulatedRead> reads)
+        {
+            _mine.Clear();
+            var end = agenda.Duration;
+            var window = options.WindowLength;
+
+            // Most arrive in the first window, the late ones during the keynote.
+            var arrival = Triangular(random, TimeSpan.Zero, window * 0.35, window * 1.6);
+            var t = arrival;
+            var current = -1;
+            var registration = campus.OfKind(ZoneKind.Registration);
+            if (registration.Count > 0)
+            {
+                current = campus.ZoneIndex[Pick(random, registration, -1).Id];
+                var leave = Min(end, t + Uniform(random, 3 * Minute, 9 * Minute));
+                Stay(random, attendee, current, t, leave);
+                t = leave;
+            }
+
+            for (var slotIndex = agenda.SlotIndexAt(t); slotIndex < agenda.Slots.Count && t < end; slotIndex++)
+            {
+                var slot = agenda.Slots[slotIndex];
+
+                // People leave when the talk ends or a little after (a few slip out of a break early); the last slot runs
+                // to the end of the event. Someone who arrives after a slot's crowd has left joins the next one.
+                var leaveAt = slotIndex == agenda.Slots.Count - 1
+                    ? end
+                    : slot.End + (slot.Activity is AgendaActivity.Break
+                        ? Uniform(random, -1 * Minute, 2 * Minute)
+                        : Uniform(random, TimeSpan.Zero, 3 * Minute));
+                leaveAt = Min(leaveAt, end);
+                if (leaveAt <= t)
+                {
+                    continue;
+                }
+
+                var stops = slot.Activity is AgendaActivity.Break && leaveAt - t > 6 * Minute ? 2 : 1;
+                for (var stop = 0; stop < stops && t < leaveAt; stop++)
+                {
+                    var destination = Choose(random, slot, slotIndex, current);
+                    var until = stop == stops - 1 ? leaveAt : t + ((leaveAt - t) * Uniform(random, 0.35, 0.65));
+                    if (destination != current)
+                    {
+                        t = Walk(random, attendee, current, destination, t, until);
+                    }
+
+                    if (t < until)
+                    {
+                        Stay(random, attendee, destination, t, until);
+                    }
+
+                    current = destination;
+                    t = until;
+                }
+            }
+
+            Keep(reads);
+        }
+
+        /// <summary>Crossing a corridor between two zones takes a minute or three, during which its sensors read.</summary>
+        private TimeSpan Walk(Random random, int attendee, int from, int to, TimeSpan t, TimeSpan until)
+        {
+            var corridors = campus.OfKind(ZoneKind.Corridor);
+            var venue = campus.Zones[to].Venue;
+
+            // Every move between venues crosses a corridor; within a venue, some moves pass a corridor's sensors.
+            if (from < 0 || corridors.Count == 0 || campus.Zones[to].Kind is ZoneKind.Corridor
+                || (campus.Zones[from].Venue == venue && random.NextDouble() >= 0.3))
+            {
+                return t;
+            }
+
+            var near = corridors.Where(c => c.Venue == venue).ToArray();
+            var corridor = campus.ZoneIndex[Pick(random, near.Length > 0 ? near : corridors, -1).Id];
+            var arrive = Min(until, t + Uniform(random, 0.5 * Minute, 2 * Minute));
+            Stay(random, attendee, corridor, t, arrive);
+            return arrive;
+        }
+
+        private int Choose(Random random, AgendaSlot slot, int slotIndex, int current)
+        {
+            var roll = random.NextDouble();
+            ZoneKind[] preference = slot.Activity switch
+            {
+                AgendaActivity.Registration => roll < 0.4 ? [ZoneKind.Expo] : roll < 0.7 ? [ZoneKind.Lounge, ZoneKind.Expo] : [ZoneKind.Food, ZoneKind.Expo],
+                AgendaActivity.Keynote => roll < 0.9 ? [ZoneKind.Keynote, ZoneKind.Session] : roll < 0.96 ? [ZoneKind.Lounge, ZoneKind.Expo] : [ZoneKind.Expo],
+                AgendaActivity.Sessions => roll < 0.85 ? [ZoneKind.Session, ZoneKind.Keynote] : roll < 0.93 ? [ZoneKind.Expo] : [ZoneKind.Lounge, ZoneKind.Food],
+                AgendaActivity.Break => roll < 0.45 ? [ZoneKind.Food] : roll < 0.8 ? [ZoneKind.Expo] : roll < 0.9 ? [ZoneKind.Corridor] : [ZoneKind.Lounge],
+                AgendaActivity.Lunch => roll < 0.85 ? [ZoneKind.Food] : roll < 0.95 ? [ZoneKind.Expo] : [ZoneKind.Lounge],
+                _ => throw new InvalidOperationException($"No plan for {slot.Activity}."),
+            };
+
+            foreach (var kind in preference.Concat([ZoneKind.Expo, ZoneKind.Lounge, ZoneKind.Food, ZoneKind.Corridor, ZoneKind.Session, ZoneKind.Keynote]))
+            {
+                var zones = campus.OfKind(kind);
+                if (zones.Count > 0)
+                {
+                    // Someone already in a suitable zone usually stays (a session-goer keeping a seat between talks is rare, though).
+                    if (current >= 0 && campus.Zones[current].Kind == kind && kind is not ZoneKind.Session && random.NextDouble() < 0.5)
+                    {
+                        return current;
+                    }
+
+                    return campus.ZoneIndex[Pick(random, zones, slotIndex).Id];
+                }
+            }
+
+            return current >= 0 ? current : 0;
+        }
+
+        /// <summary>A zone weighted by its capacity and by how much it draws in this slot.</summary>
+        private SimulatedZone Pick(Random random, IReadOnlyList<SimulatedZone> zones, int slotIndex)
+        {
+            double total = 0;
+            foreach (var zone in zones)
+            {
+                total += Weight(zone, slotIndex);
+            }
+
+            var x = random.NextDouble() * total;
+            foreach (var zone in zones)
+            {
+                x -= Weight(zone, slotIndex);
+                if (x < 0)
+                {
+                    return zone;
+                }
+            }
+
+            return zones[^1];
+        }
+
+        private double Weight(SimulatedZone zone, int slotIndex) =>
+            zone.Capacity * (slotIndex < 0 ? 1.0 : popularity[slotIndex][campus.ZoneIndex[zone.Id]]);
+
+        /// <summary>Reads while in a zone: one on entry, then presence reads now and then, each missed or doubled at times.</summary>
+        private void Stay(Random random, int attendee, int zone, TimeSpan from, TimeSpan until)
+        {
+            var sensors = zoneSensors[zone];
+            var t = from + TimeSpan.FromSeconds(random.NextDouble() * 20);
+            var mean = options.PresenceReadInterval.TotalMilliseconds;
+            while (t < until)
+            {
+                if (random.NextDouble() < options.DetectionRate)
+                {
+                    var sensor = sensors[random.Next(sensors.Length)];
+                    var noRssi = random.NextDouble() < options.MissingRssiRate;
+                    var kind = noRssi ? SimulatedReadKind.NoRssi : SimulatedReadKind.None;
+                    var at = (long)t.TotalMilliseconds;
+                    var rssi = noRssi ? (short)0 : Rssi(random);
+                    _mine.Add(new SimulatedRead(at, attendee, sensor, rssi, kind));
+                    if (random.NextDouble() < options.DuplicateRate)
+                    {
+                        _mine.Add(new SimulatedRead(at + 200 + random.Next(1800), attendee, sensor, rssi, kind | SimulatedReadKind.Duplicate));
+                    }
+                }
+
+                t += TimeSpan.FromMilliseconds(-mean * Math.Log(1.0 - random.NextDouble()));
+            }
+        }
+
+        /// <summary>An attendee's reads in time order with distinct milliseconds, so no two share a read id.</summary>
+        private void Keep(List<SimulatedRead> reads)
+        {
+            _mine.Sort(static (a, b) => a.OffsetMilliseconds.CompareTo(b.OffsetMilliseconds));
+            var end = (long)agenda.Duration.TotalMilliseconds;
+            var last = -1L;
+            foreach (var read in _mine)
+            {
+                var at = Math.Max(read.OffsetMilliseconds, last + 1);
+                if (at >= end)
+                {
+                    break;
+                }
+
+                reads.Add(read with { OffsetMilliseconds = at });
+                last = at;
+            }
+        }
+
+        private static TimeSpan Uniform(Random random, TimeSpan min, TimeSpan max) => min + ((max - min) * random.NextDouble());
+
+        private static double Uniform(Random random, double min, double max) => min + ((max - min) * random.NextDouble());
+
+        private static TimeSpan Triangular(Random random, TimeSpan min, TimeSpan mode, TimeSpan max)
+        {
+            var u = random.NextDouble();
+            var c = (mode - min) / (max - min);
+            return u < c
+                ? min + ((max - min) * Math.Sqrt(u * c))
+                : max - ((max - min) * Math.Sqrt((1 - u) * (1 - c)));
+        }
+
+        private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    }
+}

@@ -1,0 +1,131 @@
+namespace BadgeFlow.Local.Simulator;
+
+/// <summary>How reads leave: batch size, requests in flight, rate, and how hard to retry.</summary>
+public sealed record ReadSenderOptions
+{
+    /// <summary>Reads per request (the API takes up to 1000).</summary>
+    public int BatchSize { get; init; } = 500;
+
+    public int MaxConcurrency { get; init; } = 4;
+
+    /// <summary>Reads per second on average; 0 sends as fast as the API answers.</summary>
+    public double ReadsPerSecond { get; init; }
+
+    /// <summary>Attempts per read, the first included, before it is counted as given up.</summary>
+    public int MaxAttempts { get; init; } = 8;
+
+    public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Sends reads in batches with bounded concurrency and rate, and resends exactly the reads each response says to send
+/// again (after its Retry-After, or a growing backoff), until they are accepted, rejected, or the attempts run out.
+/// </summary>
+public sealed class ReadSender
+{
+    private readonly IReadSink _sink;
+    private readonly TimeProvider _time;
+    private readonly ReadSenderOptions _options;
+    private readonly ReadRateLimiter _limiter;
+    private readonly SemaphoreSlim _inFlight;
+
+    public ReadSender(IReadSink sink, TimeProvider time, ReadSenderOptions options, SendCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAttempts, 1);
+        _sink = sink;
+        _time = time;
+        _options = options;
+        Counters = counters;
+        _limiter = new ReadRateLimiter(time, options.ReadsPerSecond);
+        _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+    }
+
+    public SendCounters Counters { get; }
+
+    /// <summary>Sends <paramref name="reads"/> and returns once every one of them is settled.</summary>
+    public async Task SendAsync(IReadOnlyList<WireRead> reads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reads);
+        var batches = new List<Task>();
+        for (var start = 0; start < reads.Count; start += _options.BatchSize)
+        {
+            var batch = new WireRead[Math.Min(_options.BatchSize, reads.Count - start)];
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i] = reads[start + i];
+            }
+
+            await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            batches.Add(SendBatchReleasingAsync(batch, cancellationToken));
+        }
+
+        await Task.WhenAll(batches).ConfigureAwait(false);
+    }
+
+    private async Task SendBatchReleasingAsync(IReadOnlyList<WireRead> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task SendBatchAsync(IReadOnlyList<WireRead> batch, CancellationToken cancellationToken)
+    {
+        Counters.AddSent(batch.Count);
+        var pending = batch;
+        for (var attempt = 1; ; attempt++)
+        {
+            await _limiter.WaitAsync(pending.Count, cancellationToken).ConfigureAwait(false);
+            Counters.AddRequest();
+            var outcome = await _sink.SendAsync(pending, cancellationToken).ConfigureAwait(false);
+            Counters.AddAccepted(outcome.Accepted);
+            Counters.AddRejected(outcome.Rejected.Count);
+            if (outcome.StatusCode is 429 or 503)
+            {
+                Counters.AddThrottled();
+            }
+
+            if (outcome.Resend.Count == 0)
+            {
+                return;
+            }
+
+            if (attempt >= _options.MaxAttempts)
+            {
+                Counters.AddGaveUp(outcome.Resend.Count);
+                return;
+            }
+
+            var again = new WireRead[outcome.Resend.Count];
+            for (var i = 0; i < again.Length; i++)
+            {
+                again[i] = pending[outcome.Resend[i]];
+            }
+
+            Counters.AddResent(again.Length);
+            pending = again;
+            await Task.Delay(Backoff(attempt, outcome.RetryAfter), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } asked && asked > TimeSpan.Zero)
+        {
+            return asked < _options.MaxBackoff ? asked : _options.MaxBackoff;
+        }
+
+        var grown = _options.FirstBackoff * Math.Pow(2, attempt - 1);
+        return grown < _options.MaxBackoff ? grown : _options.MaxBackoff;
+    }
+}

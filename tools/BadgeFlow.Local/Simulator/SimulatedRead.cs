@@ -1,0 +1,29 @@
+namespace BadgeFlow.Local.Simulator;
+
+/// <summary>How a simulated read differs from an ordinary one.</summary>
+[Flags]
+public enum SimulatedReadKind : byte
+{
+    None = 0,
+
+    /// <summary>The sensor sent no signal strength.</summary>
+    NoRssi = 1,
+
+    /// <summary>A second read of the same badge by the same sensor a moment after the first.</summary>
+    Duplicate = 2,
+
+    /// <summary>From a sensor the campus registry does not know: loaded with no zone, counted as unmapped.</summary>
+    Unmapped = 4,
+
+    /// <summary>Malformed by a faulty sensor (signal strength out of range): the API must reject it.</summary>
+    Invalid = 8,
+}
+
+/// <summary>
+/// One badge read, compact (a 20,000-attendee day has hundreds of thousands): indexes into the plan's badge and sensor
+/// tables and an offset in milliseconds from the start of the event.
+/// </summary>
+public readonly record struct SimulatedRead(long OffsetMilliseconds, int Badge, int Sensor, short Rssi, SimulatedReadKind Kind)
+{
+    public bool Has(SimulatedReadKind kind) => (Kind & kind) == kind;
+}
