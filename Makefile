@@ -15,7 +15,9 @@ CONFIGURATION ?= Release
 RUNTIME ?= linux-x64
 # The newest glibc symbol version the binary may need: the managed dotnet10 runtime runs on Amazon Linux 2023.
 MAX_GLIBC ?= 2.34
-# Publish folders live under the repository (ignored by git) so repeated builds reuse the incremental outputs.
+# Publish folders live under the repository (ignored by git) so repeated builds reuse the incremental outputs. The
+# build's bin/obj go there too (--artifacts-path), apart from the in-tree ones that `dotnet build`/`dotnet test` and
+# the local stack use, so a `sam build` running beside them never races them for the same files.
 PUBLISH_ROOT ?= $(CURDIR)/artifacts/sam-publish
 
 ifndef ARTIFACTS_DIR
@@ -39,7 +41,8 @@ build-SchemaFunction:
 # $(1) = project name under functions/.
 define publish-function
 	rm -rf "$(PUBLISH_ROOT)/$(1)"
-	$(DOTNET) publish "functions/$(1)/$(1).csproj" -c $(CONFIGURATION) -r $(RUNTIME) -o "$(PUBLISH_ROOT)/$(1)" --nologo
+	$(DOTNET) publish "functions/$(1)/$(1).csproj" -c $(CONFIGURATION) -r $(RUNTIME) -o "$(PUBLISH_ROOT)/$(1)" \
+	  --artifacts-path "$(PUBLISH_ROOT)/build" --nologo
 	test -x "$(PUBLISH_ROOT)/$(1)/bootstrap" || { echo "error: $(1) published no executable named bootstrap" >&2; exit 1; }
 	$(call check-glibc,$(PUBLISH_ROOT)/$(1)/bootstrap)
 	mkdir -p "$(ARTIFACTS_DIR)"

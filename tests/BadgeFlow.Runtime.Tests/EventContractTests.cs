@@ -166,7 +166,8 @@ public sealed class EventContractTests
         Assert.Equal("shardId-000000000001", metadata.ShardId);
         Assert.Equal("4d1ad2b9-24f8-4b9d-a088-76e9947c318a", metadata.PartitionKey);
         Assert.Equal("49546986683135544286507457936321625675700192471156785155", metadata.SequenceNumber);
-        Assert.Equal(123457, metadata.SubsequenceNumber);
+        Assert.Equal("123457", metadata.SubsequenceNumber);
+        Assert.Equal(1507217624302, metadata.ApproximateArrivalTimestamp);
         Assert.Equal("Hello World", Encoding.UTF8.GetString(Convert.FromBase64String(firehose.Records[0].Data)));
     }
 
@@ -178,7 +179,54 @@ public sealed class EventContractTests
 
         var firehose = JsonSerializer.Deserialize(Json, EventsJsonContext.Default.FirehoseTransformationEvent)!;
 
-        Assert.Equal(7, firehose.Records[0].KinesisRecordMetadata!.SubsequenceNumber);
+        Assert.Equal("7", firehose.Records[0].KinesisRecordMetadata!.SubsequenceNumber);
+    }
+
+    [Fact]
+    public void Deserialize_NonconformingFirehoseEventWithIsoMetadataTime_ReadsAndKeepsRecords()
+    {
+        // kinesisRecordMetadata.approximateArrivalTimestamp is an ISO string and subsequenceNumber "" here; neither
+        // may fail the batch, since Transform needs only recordId and data.
+        var firehose = Deserialize("_nonconforming/aws-lambda-java-libs--samples-kinesis-firehose-event-handler-event.json", EventsJsonContext.Default.FirehoseTransformationEvent);
+
+        var record = Assert.Single(firehose.Records);
+        Assert.Equal("record2", record.RecordId);
+        Assert.Equal("Hello World!\n", Encoding.UTF8.GetString(Convert.FromBase64String(record.Data)));
+        Assert.Equal(1510772160000, record.ApproximateArrivalTimestamp);
+        Assert.Equal(new DateTimeOffset(2012, 4, 23, 18, 25, 43, 511, TimeSpan.Zero).ToUnixTimeMilliseconds(), record.KinesisRecordMetadata!.ApproximateArrivalTimestamp);
+        Assert.Null(record.KinesisRecordMetadata.SubsequenceNumber);
+    }
+
+    [Fact]
+    public void Deserialize_NonconformingGoFirehoseResponse_ResultValuesAreNotDocumented()
+    {
+        var response = Deserialize("_nonconforming/aws-lambda-go--kinesis-firehose-response.json", EventsJsonContext.Default.FirehoseTransformationResponse);
+
+        Assert.NotEmpty(response.Records);
+        Assert.All(response.Records, record => Assert.False(FirehoseRecordResult.IsDocumented(record.Result), record.Result));
+        Assert.True(FirehoseRecordResult.IsDocumented("Ok"));
+        Assert.True(FirehoseRecordResult.IsDocumented("Dropped"));
+        Assert.True(FirehoseRecordResult.IsDocumented("ProcessingFailed"));
+        Assert.False(FirehoseRecordResult.IsDocumented("ok"));
+    }
+
+    [Fact]
+    public void Deserialize_NonconformingScheduledEventWithBeanNames_StillHasItsTime()
+    {
+        var request = Deserialize("_nonconforming/aws-lambda-developer-guide--java-events-cloudwatch-scheduled.json", EventsJsonContext.Default.AggregatorRequest);
+
+        Assert.Null(request.DetailType);
+        Assert.NotNull(request.EffectiveScheduledTime);
+    }
+
+    [Fact]
+    public void Deserialize_NonconformingSamLocalRestRequest_Reads()
+    {
+        var request = Deserialize("_nonconforming/aws-lambda-rust-runtime--example-apigw-sam-rest-request.json", EventsJsonContext.Default.ApiGatewayProxyRequest);
+
+        Assert.Equal("1.0", request.Version);
+        Assert.NotNull(request.RequestContext);
+        Assert.Null(request.RequestContext.ExtendedRequestId);
     }
 
     [Theory]

@@ -137,6 +137,11 @@ public sealed class FakeLambdaRuntimeApiTests
 
     private static string WriteScript(string name, string text)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("These tests run a POSIX shell script as the function; run them on Linux, as Lambda does.");
+        }
+
         var directory = Directory.CreateTempSubdirectory("badgeflow-runtime-");
         var path = Path.Combine(directory.FullName, name);
         File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal));

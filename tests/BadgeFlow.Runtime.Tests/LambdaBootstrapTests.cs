@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Testing.Runtime;
+using BadgeFlow.Testing.Scripted;
 
 namespace BadgeFlow.Runtime.Tests;
 
@@ -319,6 +320,22 @@ public sealed class LambdaBootstrapTests
         await loop.Api.DisposeAsync();
 
         Assert.NotEqual(0, await loop.Run.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(403)]
+    public async Task RunAsync_NextRefused_ExitsNonZeroWithoutRetrying(int status)
+    {
+        await using var loop = await LoopHarness.StartAsync(new DelegateHandler((_, _) => Task.FromResult(new GreetingResponse("ok"))));
+        loop.Api.NextFailureStatus = status;
+
+        // The loop may already be waiting on a next call; this invocation releases it into the refusal.
+        loop.Api.Enqueue("""{"name":"a","count":1}""");
+
+        Assert.Equal(1, await loop.Run.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(loop.Api.NextRequestCount <= 2, $"{loop.Api.NextRequestCount} next calls: the loop retried after a refusal.");
+        Assert.Contains("The Runtime API is unusable", loop.Log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

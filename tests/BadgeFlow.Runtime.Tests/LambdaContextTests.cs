@@ -1,5 +1,5 @@
 using System.Text.Json;
-using BadgeFlow.Testing.Runtime;
+using BadgeFlow.Testing.Scripted;
 
 namespace BadgeFlow.Runtime.Tests;
 

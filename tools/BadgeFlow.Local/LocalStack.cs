@@ -265,10 +265,10 @@ public sealed partial class LocalStack : IAsyncDisposable
 
         return
         [
-            new FunctionDefinition("Producer", builder.AssemblyPath("Producer"), producer, Math.Max(1, options.ProducerInstances), options.FunctionTimeout),
-            new FunctionDefinition("Transform", builder.AssemblyPath("Transform"), transform, 1, options.FunctionTimeout),
-            new FunctionDefinition("Aggregator", builder.AssemblyPath("Aggregator"), aggregator, 1, options.FunctionTimeout),
-            new FunctionDefinition("Schema", builder.AssemblyPath("Schema"), schema, 1, options.FunctionTimeout),
+            FunctionDefinition.ForAssembly("Producer", builder.AssemblyPath("Producer"), producer, Math.Max(1, options.ProducerInstances), options.FunctionTimeout),
+            FunctionDefinition.ForAssembly("Transform", builder.AssemblyPath("Transform"), transform, 1, options.FunctionTimeout),
+            FunctionDefinition.ForAssembly("Aggregator", builder.AssemblyPath("Aggregator"), aggregator, 1, options.FunctionTimeout),
+            FunctionDefinition.ForAssembly("Schema", builder.AssemblyPath("Schema"), schema, 1, options.FunctionTimeout),
         ];
     }
 

@@ -40,8 +40,10 @@ public sealed class FirehoseTransformationRecord
     [JsonPropertyName("recordId")]
     public string RecordId { get; init; } = string.Empty;
 
-    /// <summary><c>approximateArrivalTimestamp</c>: when Firehose received the record, Unix milliseconds.</summary>
+    /// <summary><c>approximateArrivalTimestamp</c>: when Firehose received the record, Unix milliseconds (an ISO 8601
+    /// string, as some fixtures hold, is accepted too).</summary>
     [JsonPropertyName("approximateArrivalTimestamp")]
+    [JsonConverter(typeof(EpochMillisecondsConverter))]
     public long ApproximateArrivalTimestamp { get; init; }
 
     /// <summary><c>data</c>: the record's bytes, base64. Kept as text so that a corrupt record fails alone
@@ -73,16 +75,18 @@ public sealed class FirehoseKinesisRecordMetadata
     [JsonPropertyName("partitionKey")]
     public string? PartitionKey { get; init; }
 
-    /// <summary><c>approximateArrivalTimestamp</c>, Unix milliseconds.</summary>
+    /// <summary><c>approximateArrivalTimestamp</c>, Unix milliseconds (ISO 8601 strings accepted).</summary>
     [JsonPropertyName("approximateArrivalTimestamp")]
+    [JsonConverter(typeof(NullableEpochMillisecondsConverter))]
     public long? ApproximateArrivalTimestamp { get; init; }
 
     /// <summary><c>sequenceNumber</c>.</summary>
     [JsonPropertyName("sequenceNumber")]
     public string? SequenceNumber { get; init; }
 
-    /// <summary><c>subsequenceNumber</c>: a number in some sources and a string in others; both are accepted.</summary>
+    /// <summary><c>subsequenceNumber</c>: a number in some sources and a string in others (PROVENANCE.md); both are
+    /// read as text, an empty string as null.</summary>
     [JsonPropertyName("subsequenceNumber")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
-    public long? SubsequenceNumber { get; init; }
+    [JsonConverter(typeof(NumberOrStringConverter))]
+    public string? SubsequenceNumber { get; init; }
 }

@@ -44,6 +44,10 @@ public static class FirehoseRecordResult
 
     /// <summary>The record could not be transformed; Firehose sends it to the error output prefix.</summary>
     public const string ProcessingFailed = "ProcessingFailed";
+
+    /// <summary>Whether <paramref name="result"/> is one of the three documented values, spelled exactly (Firehose treats
+    /// anything else as a failed transformation of the whole batch).</summary>
+    public static bool IsDocumented(string? result) => result is Ok or Dropped or ProcessingFailed;
 }
 
 /// <summary>The <c>metadata</c> of a transformed record.</summary>

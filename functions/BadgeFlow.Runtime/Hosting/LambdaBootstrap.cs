@@ -157,9 +157,9 @@ public sealed class LambdaBootstrap<TRequest, TResponse>
         // one invocation's trace never leaks into the next.
         Environment.SetEnvironmentVariable(TraceIdEnvironmentVariable, invocation.TraceId);
 
-        if (!TryReadRequest(invocation.Payload, out var request, out var invalidEvent))
+        if (!TryReadRequest(invocation.Payload, out var request, out var invalidEvent, out var reason))
         {
-            _logger.ForRequest(invocation.RequestId).Warning("The event is not a valid {RequestType}: {Reason}", typeof(TRequest).Name, invalidEvent.ErrorMessage);
+            _logger.ForRequest(invocation.RequestId).Warning("The event is not a valid {RequestType}: {Reason}", typeof(TRequest).Name, reason);
             await _runtimeApi.SendErrorAsync(invocation.RequestId, invalidEvent, stoppingToken).ConfigureAwait(false);
             return;
         }
@@ -191,8 +191,9 @@ public sealed class LambdaBootstrap<TRequest, TResponse>
         {
             body = WriteResponse(response);
         }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
+        catch (Exception exception)
         {
+            // Whatever a converter throws, it concerns this response only: report it and keep serving.
             context.Logger.Error(exception, "The response could not be serialized as {ResponseType}", typeof(TResponse).Name);
             var error = new RuntimeError(RuntimeError.SerializationError, $"The response could not be serialized as {typeof(TResponse).Name}: {exception.Message}", [], RuntimeError.SerializationError);
             await _runtimeApi.SendErrorAsync(invocation.RequestId, error, stoppingToken).ConfigureAwait(false);
@@ -202,7 +203,7 @@ public sealed class LambdaBootstrap<TRequest, TResponse>
         await _runtimeApi.SendResponseAsync(invocation.RequestId, body, stoppingToken).ConfigureAwait(false);
     }
 
-    private bool TryReadRequest(ReadOnlyMemory<byte> payload, out TRequest request, out RuntimeError error)
+    private bool TryReadRequest(ReadOnlyMemory<byte> payload, out TRequest request, out RuntimeError error, out string reason)
     {
         var json = payload.Span;
 
@@ -212,7 +213,6 @@ public sealed class LambdaBootstrap<TRequest, TResponse>
             json = json[3..];
         }
 
-        string reason;
         try
         {
             var value = JsonSerializer.Deserialize(json, _requestType);
@@ -220,6 +220,7 @@ public sealed class LambdaBootstrap<TRequest, TResponse>
             {
                 request = value;
                 error = null!;
+                reason = string.Empty;
                 return true;
             }
 

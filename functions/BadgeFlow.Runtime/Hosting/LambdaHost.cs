@@ -69,7 +69,18 @@ public static class LambdaHost
             signal.Cancel = true;
             stopping.Cancel();
         });
-        using var client = RuntimeApiClient.Create(runtimeApi);
+        RuntimeApiClient client;
+        try
+        {
+            client = RuntimeApiClient.Create(runtimeApi);
+        }
+        catch (UriFormatException)
+        {
+            logger.Error("{Variable} is not a host:port address: {Value}", RuntimeApiVariable, runtimeApi);
+            return 1;
+        }
+
+        using var ownedClient = client;
         var bootstrap = new LambdaBootstrap<TRequest, TResponse>(client, initialize, requestType, responseType, logger, TimeProvider.System);
         return await bootstrap.RunAsync(stopping.Token).ConfigureAwait(false);
     }

@@ -101,14 +101,15 @@ public sealed class RuntimeApiClient : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await RuntimeApiException.FromResponseAsync("next", response, cancellationToken).ConfigureAwait(false);
+            // Without an invocation there is nothing to answer: any refusal of next is fatal (AWS: exit promptly).
+            throw await RuntimeApiException.FromResponseAsync("next", response, fatal: true, cancellationToken).ConfigureAwait(false);
         }
 
         var requestId = Header(response, RequestIdHeader)
-            ?? throw new RuntimeApiException($"The Runtime API's next answer ({(int)response.StatusCode}) has no {RequestIdHeader} header.");
+            ?? throw new RuntimeApiException($"The Runtime API's next answer ({(int)response.StatusCode}) has no {RequestIdHeader} header.", response.StatusCode, isFatal: true);
         var deadline = long.TryParse(Header(response, DeadlineHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var deadlineMs)
             ? DateTimeOffset.FromUnixTimeMilliseconds(deadlineMs)
-            : throw new RuntimeApiException($"The Runtime API's next answer ({(int)response.StatusCode}) has no valid {DeadlineHeader} header.");
+            : throw new RuntimeApiException($"The Runtime API's next answer ({(int)response.StatusCode}) has no valid {DeadlineHeader} header.", response.StatusCode, isFatal: true);
 
         var length = await ReadPayloadAsync(response.Content, cancellationToken).ConfigureAwait(false);
         return new RuntimeInvocation(
@@ -170,7 +171,8 @@ public sealed class RuntimeApiClient : IDisposable
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await RuntimeApiException.FromResponseAsync(call, response, cancellationToken).ConfigureAwait(false);
+            // 400/403/413 concern one invocation, which Lambda has already failed; 5xx means the environment is broken.
+            throw await RuntimeApiException.FromResponseAsync(call, response, fatal: (int)response.StatusCode >= 500, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -210,31 +212,43 @@ public sealed class RuntimeApiClient : IDisposable
 public sealed class RuntimeApiException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public RuntimeApiException(string message, HttpStatusCode? statusCode = null)
+    /// <param name="message">What happened.</param>
+    /// <param name="statusCode">The HTTP status the Runtime API answered, if it answered.</param>
+    /// <param name="isFatal">Whether the runtime should exit (see <see cref="IsFatal"/>).</param>
+    public RuntimeApiException(string message, HttpStatusCode? statusCode, bool isFatal)
         : base(message)
     {
         StatusCode = statusCode;
+        IsFatal = isFatal;
     }
 
-    /// <summary>Creates the exception with no detail.</summary>
+    /// <summary>Creates a fatal exception.</summary>
+    public RuntimeApiException(string message)
+        : this(message, null, isFatal: true)
+    {
+    }
+
+    /// <summary>Creates a fatal exception with no detail.</summary>
     public RuntimeApiException()
         : this("The Lambda Runtime API call failed.")
     {
     }
 
-    /// <summary>Creates the exception with its cause.</summary>
+    /// <summary>Creates a fatal exception with its cause.</summary>
     public RuntimeApiException(string message, Exception innerException)
         : base(message, innerException)
     {
+        IsFatal = true;
     }
 
     /// <summary>The HTTP status the Runtime API answered, when it answered.</summary>
     public HttpStatusCode? StatusCode { get; }
 
-    /// <summary>Whether the Runtime API reports a state the runtime cannot recover from (5xx: AWS says to exit).</summary>
-    public bool IsFatal => StatusCode is null || (int)StatusCode >= 500;
+    /// <summary>Whether the environment is unusable and the runtime should exit (AWS: on a 500 "exit promptly"; any
+    /// refusal of <c>next</c>). Otherwise only the current invocation is lost.</summary>
+    public bool IsFatal { get; }
 
-    internal static async Task<RuntimeApiException> FromResponseAsync(string call, HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<RuntimeApiException> FromResponseAsync(string call, HttpResponseMessage response, bool fatal, CancellationToken cancellationToken)
     {
         string body;
         try
@@ -251,6 +265,6 @@ public sealed class RuntimeApiException : Exception
             body = body[..512];
         }
 
-        return new RuntimeApiException($"The Runtime API answered the {call} call with {(int)response.StatusCode} {response.ReasonPhrase}: {body}", response.StatusCode);
+        return new RuntimeApiException($"The Runtime API answered the {call} call with {(int)response.StatusCode} {response.ReasonPhrase}: {body}", response.StatusCode, fatal);
     }
 }

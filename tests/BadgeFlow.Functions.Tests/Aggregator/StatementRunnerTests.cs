@@ -73,7 +73,7 @@ public sealed class StatementRunnerTests
         Assert.Equal(TimeSpan.FromSeconds(10), error.Budget);
         Assert.Equal([error.StatementId], _redshift.Cancelled);
         // The last wait is cut to the budget: the clock never passes the 10 s.
-        Assert.Equal(Now.AddSeconds(10), _time.GetUtcNow());
+        Assert.True(Now.AddSeconds(10) == _time.GetUtcNow(), string.Join(",", _time.Waits));
     }
 
     [Fact]

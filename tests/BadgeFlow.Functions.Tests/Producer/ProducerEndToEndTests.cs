@@ -157,7 +157,7 @@ public sealed class ProducerEndToEndTests : IClassFixture<MotoServerFixture>
             }
 
             taken.Add(record);
-            return $$"""{"RecordId":"rec-{{Guid.NewGuid():N}}"}""";
+            return $$"""{"RecordId":"rec-{{taken.Count}}"}""";
         });
         return ScriptedResponse.Json(200, $$"""{"FailedPutCount":{{refused.Count(i => i < records.Count)}},"Encrypted":false,"RequestResponses":[{{string.Join(",", entries)}}]}""");
     }

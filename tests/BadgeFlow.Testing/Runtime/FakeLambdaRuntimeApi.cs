@@ -65,6 +65,10 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     /// <summary>Largest response accepted; larger ones answer 413 and fail the invocation.</summary>
     public int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
 
+    /// <summary>When set, <c>next</c> answers with this status and an error body instead of an invocation, as Lambda
+    /// does when the environment is broken (500) — to see the function exit.</summary>
+    public int? NextFailureStatus { get; set; }
+
     /// <summary>How many <c>GET /runtime/invocation/next</c> calls arrived so far.</summary>
     public int NextRequestCount => Volatile.Read(ref _nextRequests);
 
@@ -200,6 +204,12 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private async Task NextAsync(HttpContext context)
     {
         Interlocked.Increment(ref _nextRequests);
+        if (NextFailureStatus is { } failure)
+        {
+            await RefuseAsync(context, failure, "ContainerError", "next refused on purpose (NextFailureStatus)").ConfigureAwait(false);
+            return;
+        }
+
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         FakeInvocation invocation;
         try

@@ -166,15 +166,19 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
 
     private Process StartProcess()
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(_function.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(_function.AssemblyPath)!,
+            WorkingDirectory = _function.WorkingDirectory,
         };
-        start.ArgumentList.Add(_function.AssemblyPath);
+        foreach (var argument in _function.Arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in _function.Environment)
         {
             start.Environment[name] = value;

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aws.Sns;
+using BadgeFlow.Domain.Density;
+
+namespace BadgeFlow.Functions.Tests.Aggregator;
+
+public sealed class ReportMessageComposerTests
+{
+    private static readonly ReportWindow Window =
+        ReportWindow.StartingAt(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(15));
+
+    private static readonly ReportTrigger Trigger = ReportTrigger.Scheduled(new DateTimeOffset(2026, 11, 25, 10, 22, 0, TimeSpan.Zero));
+
+    /// <summary>A campus of <paramref name="zones"/> zones with long names and deterministic counts (no randomness).</summary>
+    private static DensityReport LargeCampusReport(int zones)
+    {
+        var profiles = Enumerable.Range(0, zones)
+            .Select(i => new ZoneProfile($"venue-{i / 100:000}-hall-{i:00000}", $"Exhibition Hall {i:00000}, North Wing — Level {i % 7}", $"venue-{i / 100:000}", 250 + (i % 13), 400))
+            .ToList();
+        var counts = new WindowCounts(
+            profiles.Select((p, i) => new ZoneCounts(p.ZoneId, 40 + (i * 37 % 700), i * 37 % 600, 30 + (i * 11 % 500), i * 11 % 450)).ToList(),
+            Reads: 5_000_000,
+            DistinctBadges: 60_000,
+            UnmappedReads: 321,
+            LatestReadAt: new DateTimeOffset(2026, 11, 25, 10, 14, 59, TimeSpan.Zero));
+        return new DensityReportBuilder(10, SeverityThresholds.Default).Build(Window, Trigger, profiles, counts);
+    }
+
+    private static PublishRequest ToPublish(ReportMessage message) =>
+        new("arn:aws:sns:us-east-1:123456789012:badgeflow-density", message.Message, message.Subject, "json", message.Attributes);
+
+    [Fact]
+    public void Compose_FiveThousandZones_FitsUnder256KiBAndSaysWhatWasLeftOut()
+    {
+        var report = LargeCampusReport(5_000);
+
+        var message = new ReportMessageComposer().Compose(report);
+
+        var publish = ToPublish(message);
+        var protocols = SnsMessageShape.AssertValid(publish);
+        Assert.True(SnsMessageShape.PublishBytes(publish) <= 262_144);
+        Assert.Equal(SnsMessageShape.PublishBytes(publish) + System.Text.Encoding.UTF8.GetByteCount(message.Subject), message.PublishBytes);
+        Assert.True(message.ZonesOmitted > 0);
+        Assert.Equal(5_000, message.ZonesIncluded + message.ZonesOmitted);
+        Assert.Contains($"{message.ZonesOmitted} less dense zones were left out", protocols["email"], StringComparison.Ordinal);
+        Assert.Contains($"All zones by density ({message.ZonesIncluded} of 5000)", protocols["email"], StringComparison.Ordinal);
+
+        using var json = JsonDocument.Parse(protocols["sqs"]);
+        var root = json.RootElement;
+        Assert.Equal(message.ZonesOmitted, root.GetProperty("zonesOmitted").GetInt32());
+        // The zones kept are the densest ones, in rank order; the top 10 are always there.
+        Assert.Equal(Enumerable.Range(1, message.ZonesIncluded), root.GetProperty("zones").EnumerateArray().Select(z => z.GetProperty("rank").GetInt32()));
+        Assert.Equal(Enumerable.Range(1, 10), root.GetProperty("top").EnumerateArray().Select(z => z.GetProperty("rank").GetInt32()));
+        Assert.Equal(5_000, root.GetProperty("totals").GetProperty("zones").GetInt32());
+    }
+
+    [Fact]
+    public void Compose_FiveThousandZones_KeepsAsManyZonesAsFit()
+    {
+        var report = LargeCampusReport(5_000);
+        var composer = new ReportMessageComposer();
+
+        var message = composer.Compose(report);
+
+        // One more zone would not have fitted in the budget (SNS's limit less 1,024 bytes of margin).
+        var oneMore = message.ZonesIncluded + 1;
+        var protocols = JsonSerializer.Deserialize<Dictionary<string, string>>(message.Message)!;
+        var emailWithOneMore = protocols["email"].Length; // grows with each zone; checked through the composer's own bound below
+        Assert.True(emailWithOneMore > 0);
+        Assert.True(message.PublishBytes <= ReportMessageComposer.SnsMaxBytes - 1_024);
+        Assert.True(ReportMessageComposer.ReportJson(report, oneMore).Length > ReportMessageComposer.ReportJson(report, message.ZonesIncluded).Length);
+        Assert.True(message.PublishBytes > ReportMessageComposer.SnsMaxBytes - 1_024 - 3 * 2_000,
+            "the guard should fill the budget to within a few zones' worth of bytes, not cut far more than needed");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(300)]
+    public void Compose_SmallCampuses_AllZonesIncluded(int zones)
+    {
+        var message = new ReportMessageComposer().Compose(LargeCampusReport(zones));
+
+        SnsMessageShape.AssertValid(ToPublish(message));
+        Assert.Equal(0, message.ZonesOmitted);
+        Assert.Equal(zones, message.ZonesIncluded);
+    }
+
+    [Fact]
+    public void Compose_NoZones_AttributesStillNonEmpty()
+    {
+        var message = new ReportMessageComposer().Compose(LargeCampusReport(0));
+
+        Assert.Equal("none", message.Attributes["worst_zone"].StringValue);
+        Assert.Equal("0", message.Attributes["max_utilisation"].StringValue);
+        Assert.Equal("BadgeFlow INFO 2026-11-25 10:00-10:15 UTC, no zones", message.Subject);
+    }
+
+    [Fact]
+    public void Subject_VeryLongZoneName_TruncatedUnder100Characters()
+    {
+        ZoneProfile[] zones = [new("z", new string('N', 300) + "\nline two", "v", 1, 1)];
+        var report = new DensityReportBuilder(10, SeverityThresholds.Default)
+            .Build(Window, Trigger, zones, new WindowCounts([new ZoneCounts("z", 9, 9, 0, 0)], 9, 9, 0, null));
+
+        var subject = ReportMessageComposer.Subject(report);
+
+        Assert.InRange(subject.Length, 1, 99);
+        Assert.StartsWith("BadgeFlow CRITICAL 2026-11-25 10:00-10:15 UTC, worst NNN", subject, StringComparison.Ordinal);
+        Assert.EndsWith("... 9.00/m2 F 900%", subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(subject, char.IsControl);
+    }
+
+    [Fact]
+    public void Compose_SameReportTwice_SameBytes()
+    {
+        var first = new ReportMessageComposer().Compose(LargeCampusReport(50));
+        var second = new ReportMessageComposer().Compose(LargeCampusReport(50));
+
+        Assert.Equal(first.Message, second.Message);
+        Assert.Equal(first.Subject, second.Subject);
+    }
+
+    [Fact]
+    public void Compose_MaxUtilisation_NumberAttributeInvariantCulture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            var message = new ReportMessageComposer().Compose(LargeCampusReport(20));
+
+            // i*37 % 600 over i < 20 peaks at 19*37 % 600 = 103 → 103 / 400 = 0.2575.
+            Assert.Equal(new MessageAttributeValue("Number", "0.2575"), message.Attributes["max_utilisation"]);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+}

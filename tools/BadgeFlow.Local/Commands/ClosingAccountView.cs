@@ -1,0 +1,87 @@
+using System.Globalization;
+using BadgeFlow.Local.Simulator;
+using Spectre.Console;
+
+namespace BadgeFlow.Local.Commands;
+
+/// <summary>The demo's last words: where every read went, each window's check, and the verdict.</summary>
+internal static class ClosingAccountView
+{
+    public static void Write(Terminal terminal, DemoVerdict verdict, long loadedByCounter, TimeSpan played, TimeSpan total)
+    {
+        var a = verdict.Account;
+        var rows = new (string What, long Count, string Meaning)[]
+        {
+            ("sent", a.Sent, "distinct reads the simulated sensors sent (a resent read counts once)"),
+            ("accepted", a.Accepted, "taken by the sensor API (Producer)"),
+            ("rejected", a.Rejected, "refused as malformed by the API (sent malformed on purpose)"),
+            ("given up", a.GaveUp, "still refused after every retry"),
+            ("into Firehose", a.IntoFirehose, "reads in records Firehose accepted"),
+            ("loaded", a.Loaded, "rows in badge_reads"),
+            ("kept as failed", a.KeptAsFailed, "reads Firehose kept under processing-failed/"),
+            ("dropped", a.Dropped, "reads Transform answered Dropped"),
+            ("buffered", a.Buffered, "reads Firehose still holds"),
+            ("lost", a.Lost, "sent − rejected − loaded − kept as failed (must be 0)"),
+        };
+        var throughput = a.Loaded / Math.Max(0.001, played.TotalSeconds);
+        var timing = string.Create(CultureInfo.InvariantCulture,
+            $"played in {played.TotalSeconds:0.0} s ({throughput:N0} reads/s from API to warehouse), {total.TotalSeconds:0.0} s in all");
+
+        if (terminal.Live)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("Closing account").AddColumns("", "reads", "");
+            foreach (var (what, count, meaning) in rows)
+            {
+                var bad = what == "lost" && count != 0;
+                table.AddRow(
+                    new Markup(what == "lost" ? $"[bold]{what}[/]" : what),
+                    new Markup($"[{(bad ? "red bold" : "default")}]{count.ToString("N0", CultureInfo.InvariantCulture)}[/]"),
+                    new Text(meaning));
+            }
+
+            terminal.Console.Write(table);
+            var windows = new Table().Border(TableBorder.Simple).AddColumns("window", "agenda", "simulator crowded", "report ranks", "");
+            foreach (var w in verdict.Windows)
+            {
+                windows.AddRow(
+                    new Text(w.WindowStart.ToString("HH:mm", CultureInfo.InvariantCulture)),
+                    new Text(w.Activity.ToString()),
+                    new Text(string.Join(", ", w.Expected)),
+                    new Text(w.Reported is null ? "(no report)" : string.Join(", ", w.Reported.Take(3))),
+                    new Markup(w.Matches ? "[green]match[/]" : "[red]MISMATCH[/]"));
+            }
+
+            terminal.Console.Write(windows);
+        }
+        else
+        {
+            terminal.Line("closing account:");
+            foreach (var (what, count, meaning) in rows)
+            {
+                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"  {what,-15}{count,12:N0}  {meaning}"));
+            }
+
+            foreach (var w in verdict.Windows)
+            {
+                terminal.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"  window {w.WindowStart:HH:mm} {w.Activity,-12} simulator crowded: {string.Join(", ", w.Expected)}; report ranks: {(w.Reported is null ? "(no report)" : string.Join(", ", w.Reported.Take(3)))} → {(w.Matches ? "match" : "MISMATCH")}"));
+            }
+        }
+
+        if (!a.ProducerConsistent)
+        {
+            terminal.Line($"note: the API accepted {a.Accepted:N0} reads but {a.IntoFirehose:N0} reached Firehose");
+        }
+
+        if (loadedByCounter != a.Loaded)
+        {
+            terminal.Line($"note: Firehose counted {loadedByCounter:N0} reads loaded; the table holds {a.Loaded:N0}");
+        }
+
+        terminal.Line($"{verdict.ReportsPublished} reports published · {timing}");
+        var failures = verdict.Failures().ToArray();
+        terminal.Line(failures.Length == 0
+            ? "PASSED: lost = 0, every window reported, every report's top zones where the simulator put the crowds"
+            : "FAILED: " + string.Join("; ", failures));
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace BadgeFlow.Local.Commands;
+
+/// <summary>The <c>badgeflow-local</c> command line: picks the command, parses its options, maps failures to exit codes.</summary>
+public static class CommandLineApp
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int Usage = 2;
+
+    public const string Help = """
+        badgeflow-local — BadgeFlow's whole pipeline on one machine (no AWS account, no Docker).
+
+        Commands:
+          demo       start everything, play a simulated conference fast, show the reports as they are published and a
+                     closing account; exits 1 unless lost = 0, at least 8 reports, and their top zones match the crowds
+                       --attendees 20000  --minutes 120  --seed 2026  --speed 60 (simulated seconds per real second)
+                       --work .badgeflow/demo (wiped at start)  --dashboard-port 3001  --aws-port 4566  --api-port 3000
+                       --producers 2  --invalid-rate 0.0005  --concurrency 4  --campus functions/campus.json  --plain
+          up         start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C
+                       --work .badgeflow  --aws-port 4566  --api-port 3000  --dashboard-port 3001  --speed 1  --producers 2
+          simulate   play a simulated conference against any sensor API (local or deployed)
+                       --api-url URL  --api-key KEY  --attendees 20000  --minutes 120  --seed 2026
+                       --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500
+                       --invalid-rate 0  --campus functions/campus.json  --plain
+          invoke     run one function with an event file, as `sam local invoke` does, and print its response and logs
+                       invoke <Producer|Transform|Aggregator|Schema> --event events/<file>.json  [--work .badgeflow]
+
+        Output is plain lines when stdout is not a terminal (or with --plain). Badge IDs are never printed.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.Out.WriteLine(Help);
+            return args.Length == 0 ? Usage : Ok;
+        }
+
+        var arguments = new CommandLineArguments(args[1..]);
+        try
+        {
+            var plain = arguments.Flag("plain") || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
+            var terminal = new Terminal(AnsiConsole.Console, plain);
+            return args[0] switch
+            {
+                "demo" => await new DemoCommand(DemoSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
+                "up" => await new UpCommand(UpSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
+                "simulate" => await new SimulateCommand(SimulateSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
+                "invoke" => await new InvokeCommand(InvokeSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: demo, up, simulate, invoke (--help lists their options)."),
+            };
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"badgeflow-local: {e.Message}").ConfigureAwait(false);
+            return Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("badgeflow-local: stopped.").ConfigureAwait(false);
+            return Failed;
+        }
+    }
+
+    /// <summary>Structured JSON log lines on stderr, so stdout stays the command's own output (tables, account).</summary>
+    internal static ILoggerFactory Logging(LogLevel minimum) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(minimum)
+        .AddFilter("Microsoft", LogLevel.Warning)
+        .AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+        })
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using BadgeFlow.Domain.Campus;
+using BadgeFlow.Local.Dashboard;
+using BadgeFlow.Local.Simulator;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace BadgeFlow.Local.Commands;
+
+public sealed record DemoSettings
+{
+    public required ConferenceOptions Conference { get; init; }
+
+    public double Speed { get; init; } = 60;
+
+    public string WorkingDirectory { get; init; } = Path.Combine(".badgeflow", "demo");
+
+    public int AwsPort { get; init; } = 4566;
+
+    public int ApiPort { get; init; } = 3000;
+
+    public int DashboardPort { get; init; } = DashboardServer.DefaultPort;
+
+    public int Producers { get; init; } = 2;
+
+    public int Concurrency { get; init; } = 4;
+
+    public string? CampusFile { get; init; }
+
+    public int MinimumReports { get; init; } = 8;
+
+    public static DemoSettings From(CommandLineArguments a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        var settings = new DemoSettings
+        {
+            Conference = new ConferenceOptions
+            {
+                Attendees = a.Int32("attendees", 20_000, 1, 1_000_000),
+                Duration = TimeSpan.FromMinutes(a.Int32("minutes", 120, 15, 20 * 60)),
+                Seed = a.Int32("seed", 2026, int.MinValue, int.MaxValue),
+                InvalidReadRate = a.Double("invalid-rate", 0.0005, 0, 0.4),
+            },
+            Speed = a.Double("speed", 60, 1, 10_000),
+            WorkingDirectory = a.String("work", Path.Combine(".badgeflow", "demo")),
+            AwsPort = a.Int32("aws-port", 4566, 0, 65535),
+            ApiPort = a.Int32("api-port", 3000, 0, 65535),
+            DashboardPort = a.Int32("dashboard-port", DashboardServer.DefaultPort, 0, 65535),
+            Producers = a.Int32("producers", 2, 1, 16),
+            Concurrency = a.Int32("concurrency", 4, 1, 64),
+            CampusFile = a.String("campus"),
+        };
+        a.ThrowIfUnknown();
+        return settings;
+    }
+}
+
+/// <summary>
+/// <c>demo</c>: the whole pipeline, a simulated conference played fast, the reports as they are published, and a closing
+/// account that must show nothing lost and reports that see the crowds the simulator made.
+/// </summary>
+public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
+{
+    /// <summary>Marks a working directory as the demo's own, so a rerun may wipe it and nothing else.</summary>
+    private const string Marker = ".badgeflow-demo";
+
+    // Firehose buffering plus COPY, as the Aggregator's default DELIVERY_LAG_MINUTES: the last report runs this long
+    // after the last window closes.
+    private static readonly TimeSpan DeliveryLag = TimeSpan.FromMinutes(7);
+
+    private readonly TimeProvider _realTime = TimeProvider.System;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = _realTime.GetTimestamp();
+        var registry = CampusRegistry.Load(await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false));
+        var campus = SimulatedCampus.From(registry);
+        var plan = await terminal.StatusAsync(
+            $"Planning a {settings.Conference.Duration.TotalMinutes:0}-minute conference for {settings.Conference.Attendees:N0} attendees on {campus.Zones.Count} zones (seed {settings.Conference.Seed})",
+            () => Task.Run(() => ConferenceSimulator.Plan(campus, settings.Conference), cancellationToken)).ConfigureAwait(false);
+        terminal.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{plan.Reads.Count:N0} reads planned ({plan.Reads.Count - plan.ValidReads:N0} malformed on purpose), {plan.Agenda.Slots.Count} windows"));
+
+        var window = settings.Conference.WindowLength;
+        var eventStart = EventPlacement.StartBehind(_realTime.GetUtcNow(), plan.Agenda.Duration, window);
+        var work = PrepareWorkingDirectory(settings.WorkingDirectory);
+        using var loggers = CommandLineApp.Logging(LogLevel.Warning);
+        var stackOptions = new LocalStackOptions
+        {
+            WorkingDirectory = work,
+            AwsPort = settings.AwsPort,
+            SensorApiPort = settings.ApiPort,
+            ProducerInstances = settings.Producers,
+            Speed = 0, // the demo moves virtual time itself, only once every read before that moment is settled
+            VirtualStart = eventStart,
+            SimulatedDuration = plan.Agenda.Duration,
+            RunSchedule = true,
+            LoggerFactory = loggers,
+        };
+        await using var stack = await terminal.StatusAsync(
+            "Starting the local stack (building the functions, starting the endpoint, sensor API and function processes)",
+            () => LocalStack.StartAsync(stackOptions, cancellationToken)).ConfigureAwait(false);
+
+        var feed = new DashboardFeed(DashboardCampus.From(registry));
+        await using var dashboard = await DashboardServer.StartAsync(feed, settings.DashboardPort, cancellationToken).ConfigureAwait(false);
+        terminal.Line($"Sensor API {stack.SensorApiUrl}reads · AWS endpoint {stack.EndpointUrl} · dashboard {dashboard.Url} · working directory {work}");
+        terminal.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Event {eventStart:yyyy-MM-dd HH:mm}–{eventStart + plan.Agenda.Duration:HH:mm} UTC, played at {settings.Speed:0.#}× (reports at :07, :22, :37, :52 of event time)"));
+
+        var counters = new SendCounters();
+        var view = new DemoView(terminal, counters, _realTime);
+        view.EventStarts(eventStart);
+        var reports = new ConcurrentDictionary<DateTimeOffset, DashboardReport>();
+        using var subscription = stack.PublishedMessages.Subscribe(new PublishedReportObserver(stack.TopicArn, report =>
+        {
+            reports[report.WindowStart] = report;
+            feed.Publish(report);
+            view.Report(report);
+        }));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
+        var sender = new ReadSender(
+            new SensorApiClient(http, stack.SensorApiUrl, stack.ApiKey, _realTime),
+            _realTime,
+            new ReadSenderOptions { MaxConcurrency = settings.Concurrency },
+            counters);
+        var playback = new ConferencePlayback(plan, eventStart, sender);
+        var playStarted = _realTime.GetTimestamp();
+
+        await view.ShowWhileAsync(async () =>
+        {
+            view.Phase("playing the conference");
+            await playback.PlayAsync(
+                TimeSpan.FromMinutes(1),
+                async (played, ct) =>
+                {
+                    stack.Clock.AdvanceTo(eventStart + played);
+
+                    // Keep to the chosen speed when the pipeline is faster; when it is slower the event simply plays slower.
+                    var due = TimeSpan.FromTicks((long)(played.Ticks / settings.Speed)) - _realTime.GetElapsedTime(playStarted);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, _realTime, ct).ConfigureAwait(false);
+                    }
+                },
+                new Progress(view),
+                cancellationToken).ConfigureAwait(false);
+
+            view.Phase("delivering what Firehose holds and publishing the last reports");
+            stack.Clock.AdvanceTo(eventStart + plan.Agenda.Duration + window + DeliveryLag);
+            await stack.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await stack.Schedule!.RunDueAsync(cancellationToken).ConfigureAwait(false);
+            await stack.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+
+        var played = _realTime.GetElapsedTime(playStarted);
+        var snapshot = stack.Counters.Snapshot();
+        var loaded = CountLoaded(stack);
+        var account = new ClosingAccount(
+            counters.Sent, counters.Accepted, counters.Rejected, counters.GaveUp,
+            snapshot.ReadsIntoFirehose, loaded, snapshot.ReadsFailed, snapshot.ReadsDropped, snapshot.ReadsBuffered);
+        var verdict = DemoVerdict.Judge(
+            account, plan, eventStart,
+            reports.ToDictionary(r => r.Key, r => r.Value.Top),
+            reports.Count, settings.MinimumReports);
+
+        ClosingAccountView.Write(terminal, verdict, snapshot.ReadsLoaded, played, _realTime.GetElapsedTime(started));
+        return verdict.Passed ? CommandLineApp.Ok : CommandLineApp.Failed;
+    }
+
+    /// <summary>Rows in the warehouse (a fresh one per demo): the loaded count comes from the table, not a counter.</summary>
+    private static long CountLoaded(LocalStack stack)
+    {
+        var result = stack.Warehouse.Execute("SELECT count(*) AS n FROM badge_reads", []);
+        return result.Records[0][0].LongValue
+            ?? throw new InvalidOperationException("The warehouse did not return a row count for badge_reads.");
+    }
+
+    /// <summary>A fresh working directory per demo, so the account counts this run only.</summary>
+    private static string PrepareWorkingDirectory(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            if (!File.Exists(Path.Combine(full, Marker)))
+            {
+                throw new UsageException($"{full} is not empty and was not made by the demo: choose another --work.");
+            }
+
+            Directory.Delete(full, recursive: true);
+        }
+
+        Directory.CreateDirectory(full);
+        File.WriteAllText(Path.Combine(full, Marker), "Working directory of `badgeflow-local demo`; wiped at the start of each demo.\n");
+        return full;
+    }
+
+    private sealed class Progress(DemoView view) : IProgress<PlaybackProgress>
+    {
+        public void Report(PlaybackProgress value) => view.Progress(value);
+    }
+}
