@@ -7,8 +7,12 @@ namespace BadgeFlow.Runtime.Tests;
 /// <summary>The fake Runtime API itself, checked with plain HTTP calls and with the shell-and-curl custom runtime of
 /// AWS's custom runtime tutorial, a client written to AWS's documentation rather than to this code.</summary>
 [Trait("Category", "Integration")]
-public sealed class FakeLambdaRuntimeApiTests
+public sealed class FakeLambdaRuntimeApiTests : IDisposable
 {
+    private readonly DirectoryInfo _scripts = Directory.CreateTempSubdirectory("badgeflow-runtime-");
+
+    public void Dispose() => _scripts.Delete(recursive: true);
+
     [Fact]
     public async Task Next_InvocationQueuedLater_LongPollsThenAnswersWithHeaders()
     {
@@ -135,15 +139,14 @@ public sealed class FakeLambdaRuntimeApiTests
         return tool;
     }
 
-    private static string WriteScript(string name, string text)
+    private string WriteScript(string name, string text)
     {
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("These tests run a POSIX shell script as the function; run them on Linux, as Lambda does.");
         }
 
-        var directory = Directory.CreateTempSubdirectory("badgeflow-runtime-");
-        var path = Path.Combine(directory.FullName, name);
+        var path = Path.Combine(_scripts.FullName, name);
         File.WriteAllText(path, text.Replace("\r\n", "\n", StringComparison.Ordinal));
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;

@@ -57,38 +57,91 @@ public sealed class ReportMessageComposer
         var fixedBytes = Encoding.UTF8.GetByteCount(subject) + attributes.Sum(a =>
             Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value.DataType) + Encoding.UTF8.GetByteCount(a.Value.StringValue));
 
-        // Every zone when it fits (the usual case); otherwise the most zones, densest first, that do. The size only
-        // grows with the zones included, so a binary search finds the largest count in about log2(zones) renders.
+        // Every zone when it fits (the usual case); otherwise the most zones, densest first, that do.
         var all = report.Zones.Count;
         var message = Render(report, all);
         var size = fixedBytes + Encoding.UTF8.GetByteCount(message);
         var included = all;
         if (size > _maxBytes)
         {
-            var (low, high) = (0, all - 1);
-            string? best = null;
-            var bestSize = 0;
-            while (low <= high)
-            {
-                var middle = low + ((high - low) / 2);
-                var candidate = Render(report, middle);
-                var candidateSize = fixedBytes + Encoding.UTF8.GetByteCount(candidate);
-                if (candidateSize <= _maxBytes)
-                {
-                    (best, bestSize, included, low) = (candidate, candidateSize, middle, middle + 1);
-                }
-                else
-                {
-                    high = middle - 1;
-                }
-            }
-
-            (message, size) = best is not null
-                ? (best, bestSize)
-                : throw new InvalidOperationException($"Even without the per-zone list the report needs more than {_maxBytes} bytes.");
+            (message, size, included) = LargestThatFits(report, fixedBytes, all, size);
         }
 
         return new ReportMessage(subject, message, attributes, included, all - included, size);
+    }
+
+    /// <summary>
+    /// The most zones (densest first) whose message fits. The size only grows with the zones included, so a binary
+    /// search is exact; it starts from a linear estimate (the bytes per zone of the full render) and widens the bracket
+    /// only if the estimate was off, which keeps a 5,000-zone campus to a handful of renders.
+    /// </summary>
+    private (string Message, int Size, int Included) LargestThatFits(DensityReport report, int fixedBytes, int all, int sizeOfAll)
+    {
+        int SizeOf(string rendered) => fixedBytes + Encoding.UTF8.GetByteCount(rendered);
+
+        var none = Render(report, 0);
+        var sizeOfNone = SizeOf(none);
+        if (sizeOfNone > _maxBytes)
+        {
+            throw new InvalidOperationException($"Even without the per-zone list the report needs more than {_maxBytes} bytes.");
+        }
+
+        var perZone = Math.Max(1.0, (double)(sizeOfAll - sizeOfNone) / all);
+        var estimate = Math.Clamp((int)((_maxBytes - sizeOfNone) / perZone), 0, all - 1);
+
+        // Invariant: `low` fits (with its rendering in best), `high + 1` does not.
+        var (best, bestSize, low, high) = (none, sizeOfNone, 0, all - 1);
+        var step = 16;
+        var probe = estimate;
+        while (true)
+        {
+            var rendered = Render(report, probe);
+            var probeSize = SizeOf(rendered);
+            if (probeSize <= _maxBytes)
+            {
+                (best, bestSize, low) = (rendered, probeSize, probe);
+                if (probe >= high)
+                {
+                    break;
+                }
+
+                probe = Math.Min(high, probe + step);
+            }
+            else
+            {
+                high = probe - 1;
+                if (probe <= low + 1)
+                {
+                    break;
+                }
+
+                probe = Math.Max(low + 1, probe - step);
+            }
+
+            if (high - low <= 2 * step)
+            {
+                break;
+            }
+
+            step *= 2;
+        }
+
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            var rendered = Render(report, middle);
+            var middleSize = SizeOf(rendered);
+            if (middleSize <= _maxBytes)
+            {
+                (best, bestSize, low) = (rendered, middleSize, middle);
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return (best, bestSize, low);
     }
 
     /// <summary>The report JSON with the first <paramref name="zonesIncluded"/> ranked zones (for tests and tools).</summary>
