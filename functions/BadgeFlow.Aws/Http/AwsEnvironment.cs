@@ -26,6 +26,8 @@ public static class AwsEnvironment
     public static async Task<AWSCredentials> ResolveCredentialsAsync(CancellationToken cancellationToken)
     {
         using var resolver = new DefaultAWSCredentialsIdentityResolver();
-        return await resolver.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false);
+        // The chain reads environment variables, profiles and container/instance metadata; it needs no service client
+        // configuration, which only exists inside the SDK's own clients.
+        return await resolver.ResolveIdentityAsync(clientConfig: null!, cancellationToken).ConfigureAwait(false);
     }
 }

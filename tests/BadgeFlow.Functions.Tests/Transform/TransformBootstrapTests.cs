@@ -54,8 +54,10 @@ public sealed partial class TransformBootstrapTests
             }
             catch (TimeoutException e)
             {
-                throw new TimeoutException(
-                    $"{e.Message}\nstdout: {string.Join("\n", function.OutputLines)}\nstderr: {string.Join("\n", function.ErrorLines)}", e);
+                var initError = runtimeApi.InitError.IsCompletedSuccessfully ? runtimeApi.InitError.Result.BodyText : "none";
+                Assert.Fail(
+                    $"{e.Message}\nexited: {function.HasExited}; init error: {initError}\nstdout: {string.Join("\n", function.OutputLines)}\nstderr: {string.Join("\n", function.ErrorLines)}");
+                throw;
             }
 
             Assert.False(result.IsError, $"Invocation error: {result.BodyText}\nstdout: {string.Join("\n", function.OutputLines)}\nstderr: {string.Join("\n", function.ErrorLines)}");

@@ -1,3 +1,5 @@
+using BadgeFlow.Domain.Campus;
+using BadgeFlow.Testing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BadgeFlow.Local.Simulator;
@@ -67,6 +69,22 @@ public sealed class ConferenceSimulatorTests
         {
             var densest = plan.Crowds[w].Zones[0];
             Assert.True(expected[w].Contains(densest.ZoneId), $"window {w} ({plan.Crowds[w].Activity}): densest was {densest.ZoneId}");
+        }
+    }
+
+    [Fact]
+    public void Plan_RepositoryCampus_DensestZoneOfEveryWindowIsOfTheKindTheAgendaFills()
+    {
+        var registry = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+        var campus = SimulatedCampus.From(registry);
+        var plan = ConferenceSimulator.Plan(campus, new ConferenceOptions { Attendees = 5_000, Seed = 2026 });
+
+        foreach (var window in plan.Crowds)
+        {
+            var densest = campus.Zones[campus.ZoneIndex[window.Zones[0].ZoneId]];
+            Assert.True(
+                ConferenceAgenda.CrowdedKinds(window.Activity).Contains(densest.Kind),
+                $"window {window.Index} ({window.Activity}): densest was {densest.Id}, a {densest.Kind}");
         }
     }
 

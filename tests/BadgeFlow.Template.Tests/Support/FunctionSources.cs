@@ -177,7 +177,8 @@ internal sealed partial class FunctionSources
 
     private static IEnumerable<string> CalledNames(string code) => CallName().Matches(code).Select(m => m.Groups[1].Value);
 
-    /// <summary>Whether <paramref name="text"/> appears as a string literal in the function's code.</summary>
+    /// <summary>Whether <paramref name="text"/> is a string literal in the function's code, or the start of one followed
+    /// by '_' (as in <c>"AWS_ENDPOINT_URL_" + service</c>, which also reads the plain name).</summary>
     public bool HasStringLiteral(string text) =>
         Files.Any(f => f.WithoutComments.Contains('"' + text + '"', StringComparison.Ordinal)
                        || f.WithoutComments.Contains('"' + text + '_', StringComparison.Ordinal));

@@ -148,7 +148,7 @@ public static class ConferenceSimulator
             if (registration.Count > 0)
             {
                 current = campus.ZoneIndex[Pick(random, registration, -1).Id];
-                var leave = Min(end, t + Uniform(random, 3 * Minute, 9 * Minute));
+                var leave = Min(end, t + Uniform(random, 4 * Minute, 12 * Minute)); // the queue, the badge, the bag
                 Stay(random, attendee, current, t, leave);
                 t = leave;
             }
@@ -218,10 +218,10 @@ public static class ConferenceSimulator
             var roll = random.NextDouble();
             ZoneKind[] preference = slot.Activity switch
             {
-                AgendaActivity.Registration => roll < 0.4 ? [ZoneKind.Expo] : roll < 0.7 ? [ZoneKind.Lounge, ZoneKind.Expo] : [ZoneKind.Food, ZoneKind.Expo],
+                AgendaActivity.Registration => roll < 0.55 ? [ZoneKind.Expo] : roll < 0.9 ? [ZoneKind.Food, ZoneKind.Expo] : [ZoneKind.Lounge, ZoneKind.Expo],
                 AgendaActivity.Keynote => roll < 0.9 ? [ZoneKind.Keynote, ZoneKind.Session] : roll < 0.96 ? [ZoneKind.Lounge, ZoneKind.Expo] : [ZoneKind.Expo],
-                AgendaActivity.Sessions => roll < 0.85 ? [ZoneKind.Session, ZoneKind.Keynote] : roll < 0.93 ? [ZoneKind.Expo] : [ZoneKind.Lounge, ZoneKind.Food],
-                AgendaActivity.Break => roll < 0.45 ? [ZoneKind.Food] : roll < 0.8 ? [ZoneKind.Expo] : roll < 0.9 ? [ZoneKind.Corridor] : [ZoneKind.Lounge],
+                AgendaActivity.Sessions => roll < 0.85 ? [ZoneKind.Session, ZoneKind.Keynote] : roll < 0.95 ? [ZoneKind.Expo] : [ZoneKind.Lounge, ZoneKind.Food],
+                AgendaActivity.Break => roll < 0.5 ? [ZoneKind.Food] : roll < 0.86 ? [ZoneKind.Expo] : roll < 0.96 ? [ZoneKind.Corridor] : [ZoneKind.Lounge],
                 AgendaActivity.Lunch => roll < 0.85 ? [ZoneKind.Food] : roll < 0.95 ? [ZoneKind.Expo] : [ZoneKind.Lounge],
                 _ => throw new InvalidOperationException($"No plan for {slot.Activity}."),
             };

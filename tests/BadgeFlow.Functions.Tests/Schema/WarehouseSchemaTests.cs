@@ -1,0 +1,39 @@
+using BadgeFlow.Schema;
+
+namespace BadgeFlow.Functions.Tests.Schema;
+
+public sealed class WarehouseSchemaTests
+{
+    [Fact]
+    public void Statements_EmbeddedSchema_CreatesBadgeReadsAsDesignSays()
+    {
+        var ddl = Assert.Single(WarehouseSchema.Statements);
+
+        Assert.StartsWith("CREATE TABLE IF NOT EXISTS badge_reads", ddl, StringComparison.Ordinal);
+        foreach (var column in new[]
+                 {
+                     "read_id      VARCHAR(64)  NOT NULL", "read_at      TIMESTAMP    NOT NULL", "badge_hash   VARCHAR(64)  NOT NULL",
+                     "sensor_id    VARCHAR(64)  NOT NULL", "zone_id      VARCHAR(64) ", "venue        VARCHAR(64) ", "rssi         SMALLINT ",
+                     "received_at  TIMESTAMP    NOT NULL", "source       VARCHAR(16)  NOT NULL",
+                 })
+        {
+            Assert.Contains(column, ddl, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("SORTKEY (read_at)", ddl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Split_CommentsAndSeveralStatements_OnlySqlKept()
+    {
+        var statements = WarehouseSchema.Split("-- header\nCREATE TABLE a (x INT);\n\n-- note\nCREATE TABLE b (y INT)\nSORTKEY (y);\n-- trailing comment\n");
+
+        Assert.Equal(["CREATE TABLE a (x INT)", "-- note\nCREATE TABLE b (y INT)\nSORTKEY (y)"], statements);
+    }
+
+    [Fact]
+    public void Split_NoStatement_Throws()
+    {
+        Assert.Throws<InvalidOperationException>(() => WarehouseSchema.Split("-- nothing here\n"));
+    }
+}
