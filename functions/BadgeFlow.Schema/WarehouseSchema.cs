@@ -6,14 +6,15 @@ public static class WarehouseSchema
     /// <summary>Every statement of Schema.sql, in order, without the comment-only fragments.</summary>
     public static IReadOnlyList<string> Statements { get; } = Split(Load());
 
-    /// <summary>Splits on a semicolon that ends a line (the file's convention); keeps only fragments holding SQL.</summary>
+    /// <summary>Splits on a semicolon that ends a line (the file's convention) and drops whole-line comments, which
+    /// document the file, not the statement Redshift shows in its query history.</summary>
     public static IReadOnlyList<string> Split(string script)
     {
         ArgumentNullException.ThrowIfNull(script);
         var statements = script.ReplaceLineEndings("\n")
             .Split(";\n", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(s => s.TrimEnd(';').Trim())
-            .Where(s => s.Split('\n').Any(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)))
+            .Select(s => string.Join('\n', s.TrimEnd(';').Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim())
+            .Where(s => s.Length > 0)
             .ToList();
         return statements.Count is >= 1 and <= 40
             ? statements

@@ -6,8 +6,9 @@ namespace BadgeFlow.Domain.Privacy;
 
 /// <summary>Replaces a badge ID with HMAC-SHA256(key, UTF-8 badge ID), base64url without padding (43 characters), as
 /// DESIGN.md "Privacy" defines. Keyed so a badge hash cannot be reversed by hashing every plausible badge number.
-/// Thread-safe: it keeps only the key and uses the one-shot HMAC.</summary>
-public sealed class BadgePseudonymizer
+/// Thread-safe: each thread gets its own keyed HMAC, reused for every badge, which halves the cost of the one-shot
+/// HMAC (that sets the key up on each call) on the Transform hot path for agent lines.</summary>
+public sealed class BadgePseudonymizer : IDisposable
 {
     /// <summary>Length of a badge hash: base64url of 32 bytes without padding.</summary>
     public const int HashLength = 43;
@@ -16,6 +17,7 @@ public sealed class BadgePseudonymizer
     public const int MinKeyBytes = 32;
 
     private readonly byte[] _key;
+    private readonly ThreadLocal<IncrementalHash> _hmac;
 
     public BadgePseudonymizer(ReadOnlySpan<byte> key)
     {
@@ -26,6 +28,8 @@ public sealed class BadgePseudonymizer
         }
 
         _key = key.ToArray();
+        _hmac = new ThreadLocal<IncrementalHash>(
+            () => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key), trackAllValues: true);
     }
 
     /// <summary>Builds a pseudonymizer from the key as stored in SSM: standard base64 of at least 32 bytes. The
@@ -68,8 +72,22 @@ public sealed class BadgePseudonymizer
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, HashLength, nameof(destination));
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(_key, utf8BadgeId, mac);
+        var hmac = _hmac.Value!;
+        hmac.AppendData(utf8BadgeId);
+        hmac.GetHashAndReset(mac);
         Base64Url.EncodeToUtf8(mac, destination);
+    }
+
+    /// <summary>Releases the per-thread HMAC state and wipes the key copy.</summary>
+    public void Dispose()
+    {
+        foreach (var hmac in _hmac.Values)
+        {
+            hmac.Dispose();
+        }
+
+        _hmac.Dispose();
+        CryptographicOperations.ZeroMemory(_key);
     }
 
     /// <summary>True when <paramref name="utf8"/> has the shape of a badge hash (43 base64url characters). Lets a

@@ -5,8 +5,9 @@ using BadgeFlow.Runtime;
 
 namespace BadgeFlow.Functions.Tests.Aggregator;
 
-/// <summary>A clock that moves only when someone waits on it: every timer jumps the time forward by its due time and
-/// fires at once. Polling loops then run instantly and deterministically, and the delays they asked for are recorded.</summary>
+/// <summary>A clock that moves only when someone waits on it: a <c>Task.Delay</c> jumps the time forward by its due time
+/// and completes at once, so polling loops run instantly and deterministically, and the delays they asked for are
+/// recorded. Timers that guard a call (a CancellationTokenSource timeout) never fire: the calls here answer at once.</summary>
 internal sealed class SteppingTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();
@@ -35,7 +36,7 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : TimeProvider
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        new SteppingTimer(this, callback, state, dueTime);
+        new SteppingTimer(this, callback, state, state is Task ? dueTime : Timeout.InfiniteTimeSpan);
 
     private sealed class SteppingTimer : ITimer
     {
@@ -52,8 +53,7 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            // Only short waits step the clock (polling backoff); long ones (timeouts guarding a call) never fire here.
-            if (dueTime == Timeout.InfiniteTimeSpan || dueTime > TimeSpan.FromMinutes(1) || Volatile.Read(ref _disposed) != 0)
+            if (dueTime == Timeout.InfiniteTimeSpan || Volatile.Read(ref _disposed) != 0)
             {
                 return true;
             }

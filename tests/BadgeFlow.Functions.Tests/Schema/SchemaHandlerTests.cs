@@ -87,7 +87,9 @@ public sealed class SchemaHandlerTests : IAsyncLifetime
 
         var (put, body) = SinglePut();
         Assert.Equal("PUT", put.Method);
-        Assert.Equal(new Uri(request.ResponseUrl).PathAndQuery, put.Path);
+        // The pre-signed query string travels unchanged (the server decodes parts of the recorded path).
+        Assert.EndsWith(new Uri(request.ResponseUrl).Query, put.Path, StringComparison.Ordinal);
+        Assert.Contains("WarehouseSchema", put.Path, StringComparison.Ordinal);
         // The URL was signed without a Content-Type: the PUT sends an empty one, as CloudFormation documents.
         Assert.True(string.IsNullOrEmpty(put.Header("Content-Type")), $"Content-Type was '{put.Header("Content-Type")}'");
         Assert.Equal("SUCCESS", body.GetProperty("Status").GetString());

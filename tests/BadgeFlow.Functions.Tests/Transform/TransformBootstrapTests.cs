@@ -54,7 +54,7 @@ public sealed partial class TransformBootstrapTests
             }
             catch (TimeoutException e)
             {
-                var initError = runtimeApi.InitError.IsCompletedSuccessfully ? runtimeApi.InitError.Result.BodyText : "none";
+                var initError = runtimeApi.InitError.IsCompletedSuccessfully ? (await runtimeApi.InitError).BodyText : "none";
                 Assert.Fail(
                     $"{e.Message}\nexited: {function.HasExited}; init error: {initError}\nstdout: {string.Join("\n", function.OutputLines)}\nstderr: {string.Join("\n", function.ErrorLines)}");
                 throw;

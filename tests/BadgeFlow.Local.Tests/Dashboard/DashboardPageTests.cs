@@ -9,9 +9,10 @@ public sealed class DashboardPageTests
 {
     private static readonly DashboardZone[] Campus =
     [
+        // Listed before the ground floor: the page orders floors itself.
+        new() { ZoneId = "hall-a-room-201", Name = "Room 201", Venue = "Hall A", Floor = "L2", Kind = "session", AreaSquareMetres = 200, Capacity = 180 },
         new() { ZoneId = "hall-a-keynote", Name = "Keynote", Venue = "Hall A", Floor = "L1", Kind = "keynote", AreaSquareMetres = 2000, Capacity = 1800 },
         new() { ZoneId = "hall-a-food", Name = "Food Court", Venue = "Hall A", Floor = "L1", Kind = "food", AreaSquareMetres = 600, Capacity = 500 },
-        new() { ZoneId = "hall-a-room-201", Name = "Room 201", Venue = "Hall A", Floor = "L2", Kind = "session", AreaSquareMetres = 200, Capacity = 180 },
         new() { ZoneId = "hall-b-expo", Name = "Expo", Venue = "Hall B", Floor = "L1", Kind = "expo", AreaSquareMetres = 3000, Capacity = 2500 },
     ];
 

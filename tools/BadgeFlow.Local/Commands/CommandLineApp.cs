@@ -1,3 +1,5 @@
+using BadgeFlow.Domain.Campus;
+using BadgeFlow.Local.Simulator;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -62,6 +64,19 @@ public static class CommandLineApp
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("badgeflow-local: stopped.").ConfigureAwait(false);
+            return Failed;
+        }
+        catch (Exception e) when (e is SensorApiRefusedException or CampusRegistryException)
+        {
+            // Known refusals say what to fix; a stack trace would only hide that.
+            await Console.Error.WriteLineAsync($"badgeflow-local: {e.Message}").ConfigureAwait(false);
+            return Failed;
+        }
+#pragma warning disable CA1031 // The last resort of a command line: report and exit non-zero instead of aborting.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"badgeflow-local: {args[0]} failed: {e}").ConfigureAwait(false);
             return Failed;
         }
     }

@@ -69,7 +69,8 @@ internal static class DashboardAssets
         .severity { display: inline-block; font-weight: 700; padding: .2rem .6rem; border-radius: 4px; }
         .severity.INFO { background: #d6eaf8; } .severity.WARNING { background: #f39c12; } .severity.CRITICAL { background: #7b1020; color: #fff; }
         table { width: 100%; border-collapse: collapse; margin: .6rem 0; font-size: .85rem; font-variant-numeric: tabular-nums; }
-        th, td { text-align: left; padding: .2rem .3rem; border-bottom: 1px solid #eee; }
+        th, td { text-align: left; padding: .2rem .3rem; border-bottom: 1px solid #eee; white-space: nowrap; }
+        td:nth-child(2) { white-space: normal; }
         dl { display: grid; grid-template-columns: auto auto; gap: .2rem .8rem; font-size: .85rem; margin: 0; }
         dt { color: #667; } dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
         footer { padding: 0 1.2rem 1rem; font-size: .8rem; display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }
@@ -90,7 +91,7 @@ internal static class DashboardAssets
           };
           const hhmm = iso => new Date(iso).toISOString().substring(11, 16);
           const day = iso => new Date(iso).toISOString().substring(0, 10);
-          const pct = x => (100 * x).toFixed(0) + " %";
+          const pct = x => (100 * x).toFixed(0) + "%";
 
           function renderHeatMap(campus, report) {
             const readings = new Map((report ? report.zones : []).map(z => [z.zoneId, z]));
@@ -115,7 +116,8 @@ internal static class DashboardAssets
               const box = el("div", "venue");
               box.dataset.venue = venue;
               box.appendChild(el("h2", null, venue));
-              for (const [floor, list] of floors) {
+              const byFloor = [...floors].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }));
+              for (const [floor, list] of byFloor) {
                 const f = el("div", "floor");
                 if (floor) f.appendChild(el("h3", null, "Floor " + floor));
                 const tiles = el("div", "tiles");
