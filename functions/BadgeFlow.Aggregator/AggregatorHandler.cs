@@ -64,7 +64,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         var (window, trigger) = Resolve(request);
         log.Information(
             "Reporting window {WindowStart} to {WindowEnd} ({Trigger})",
-            window.Start, window.End, trigger.IsBackfill ? "backfill" : "schedule");
+            Iso(window.Start), Iso(window.End), trigger.IsBackfill ? "backfill" : "schedule");
 
         try
         {
@@ -95,7 +95,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
 
             log.Information(
                 "Published {Severity} report for {WindowStart}: {Zones} zones, worst {WorstZone}, {MessageBytes} bytes, message {MessageId}",
-                ReportMessageComposer.SeverityText(report.Severity), window.Start, report.Zones.Count, report.WorstZone?.ZoneId, message.PublishBytes, messageId);
+                ReportMessageComposer.SeverityText(report.Severity), Iso(window.Start), report.Zones.Count, report.WorstZone?.ZoneId, message.PublishBytes, messageId);
 
             metrics.Count("ReportsPublished", 1);
             metrics.Count("ZonesReported", report.Zones.Count);
@@ -124,7 +124,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         catch (Exception error)
         {
             metrics.Count("ReportsFailed", 1);
-            log.Error(error, "Density report for window {WindowStart} failed; the invocation fails so the schedule retries", window.Start);
+            log.Error(error, "Density report for window {WindowStart} failed; the invocation fails so the schedule retries", Iso(window.Start));
             throw;
         }
         finally

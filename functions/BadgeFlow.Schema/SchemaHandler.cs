@@ -15,6 +15,8 @@ public sealed class SchemaHandler : ILambdaHandler<CloudFormationCustomResourceR
     /// <summary>Kept back from the deadline for the answer to CloudFormation (PUT with retries).</summary>
     public static readonly TimeSpan ResponseReserve = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan MaxAnswerTime = TimeSpan.FromMinutes(1);
+
     // CloudFormation shows at most 4 KB of the response body; the reason is the part people read.
     private const int MaxReasonLength = 1_000;
 
@@ -76,9 +78,11 @@ public sealed class SchemaHandler : ILambdaHandler<CloudFormationCustomResourceR
             });
         }
 
-        // Answer with a budget that ends before Lambda's deadline; the caller's token may already be cancelled.
+        // Answer within a budget that ends before Lambda's deadline (and within a minute: three PUT attempts need far
+        // less); the invocation's token may already be cancelled, so it is not used here.
         var answerBudget = context.Deadline - _time.GetUtcNow() - TimeSpan.FromSeconds(1);
-        using var answerTimeout = new CancellationTokenSource(answerBudget > TimeSpan.Zero ? answerBudget : TimeSpan.FromMilliseconds(1), _time);
+        answerBudget = TimeSpan.FromTicks(Math.Clamp(answerBudget.Ticks, TimeSpan.TicksPerMillisecond, MaxAnswerTime.Ticks));
+        using var answerTimeout = new CancellationTokenSource(answerBudget, _time);
         await _responder.SendAsync(responseUrl, response, answerTimeout.Token).ConfigureAwait(false);
         log.Information(
             "Answered CloudFormation {Status} for {RequestType} of {LogicalResourceId} ({PhysicalResourceId})",

@@ -31,6 +31,19 @@ public sealed class BadgePseudonymizerTests
     }
 
     [Fact]
+    public void Pseudonymize_ManyThreadsAtOnce_EveryHashMatchesPythonHmac()
+    {
+        using var pseudonymizer = BadgePseudonymizer.FromBase64Key(KeyBase64);
+        var hashes = new string[2000];
+
+        Parallel.For(0, hashes.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => hashes[i] = pseudonymizer.Pseudonymize(i % 2 == 0 ? "BADGE-000123" : "Zoë Müller #7"));
+
+        Assert.All(hashes, (hash, i) => Assert.Equal(
+            i % 2 == 0 ? "yf1iL3Xvwipw4OaKsyqElxrmCqa7GAdr7vDzltKvDHM" : "RB77OjmuGgKst42QKfpzPkcbuS2W-UfJcR4evXIeeas", hash));
+    }
+
+    [Fact]
     public void Constructor_KeyShorterThan32Bytes_ThrowsWithoutKeyInMessage()
     {
         var error = Assert.Throws<ArgumentException>(() => BadgePseudonymizer.FromBase64Key("c2hvcnQta2V5"));

@@ -194,6 +194,16 @@ public sealed class SchemaHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HandleAsync_DeadlineFarAway_StillAnswers()
+    {
+        _cloudFormation.Enqueue(new ScriptedResponse(200));
+
+        await Handler().HandleAsync(Event("schema-delete.json"), Context(TimeSpan.FromDays(400)));
+
+        Assert.Equal("SUCCESS", SinglePut().Body.GetProperty("Status").GetString());
+    }
+
+    [Fact]
     public async Task HandleAsync_UnknownRequestType_PutsFailed()
     {
         _cloudFormation.Enqueue(new ScriptedResponse(200));

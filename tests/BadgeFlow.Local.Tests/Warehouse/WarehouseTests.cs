@@ -156,6 +156,16 @@ public sealed class WarehouseTests : IDisposable
     }
 
     [Fact]
+    public void ExecuteBatch_SharedParameters_EachStatementBindsWhatItUses()
+    {
+        var results = _warehouse.ExecuteBatch(
+            ["CREATE TABLE t (a INTEGER, b VARCHAR)", "INSERT INTO t VALUES (CAST(:a AS INTEGER), :b)", "SELECT b FROM t WHERE a = CAST(:a AS INTEGER)"],
+            [new("a", "5"), new("b", "five")]);
+
+        Assert.Equal("five", results[2].Records[0][0].StringValue);
+    }
+
+    [Fact]
     public void ExecuteBatch_AllSucceed_OneResultPerStatement()
     {
         var results = _warehouse.ExecuteBatch(["CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1), (2)", "SELECT COUNT(*) AS n FROM t"], []);
@@ -243,6 +253,10 @@ public sealed class WarehouseTests : IDisposable
 
             using var second = Local.Warehouse.Warehouse.Open(path);
             Assert.Equal(7, second.Execute("SELECT a FROM kept", []).Records[0][0].LongValue);
+
+            // Concurrent callers on a file database share it too.
+            Parallel.For(0, 8, i => second.Execute("INSERT INTO kept VALUES (CAST(:i AS INTEGER))", [new("i", i.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+            Assert.Equal(9, second.Execute("SELECT COUNT(*) FROM kept", []).Records[0][0].LongValue);
         }
         finally
         {

@@ -148,7 +148,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
                 cancellationToken).ConfigureAwait(false);
 
             view.Phase("delivering what Firehose holds and publishing the last reports");
-            stack.Clock.AdvanceTo(eventStart + plan.Agenda.Duration + window + DeliveryLag);
+            stack.Clock.AdvanceTo(eventStart + plan.Agenda.Duration + DeliveryLag); // the last window's mark, not the next one's
             await stack.FlushAsync(cancellationToken).ConfigureAwait(false);
             await stack.Schedule!.RunDueAsync(cancellationToken).ConfigureAwait(false);
             await stack.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -52,8 +52,10 @@ public sealed class Warehouse : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         ArgumentNullException.ThrowIfNull(parameters);
+        var statement = RedshiftDialect.Translate(sql);
+        RequireAllUsed([statement], parameters);
         using var connection = Connect();
-        return Run(connection, RedshiftDialect.Translate(sql), parameters, cancellationToken);
+        return Run(connection, statement, parameters, cancellationToken);
     }
 
     /// <summary>BatchExecuteStatement: runs the statements in order as one transaction (all or nothing) and returns one
@@ -68,7 +70,9 @@ public sealed class Warehouse : IDisposable
             throw new WarehouseException($"ERROR: a batch holds 1 to 40 statements, not {sqls.Count}.");
         }
 
+        // The Data API shares one parameter list across a batch: each must be used by some statement.
         var translated = sqls.Select(RedshiftDialect.Translate).ToList();
+        RequireAllUsed(translated, parameters);
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         var results = new List<WarehouseResult>(sqls.Count);
@@ -144,6 +148,18 @@ public sealed class Warehouse : IDisposable
         return connection;
     }
 
+    private static void RequireAllUsed(IReadOnlyList<TranslatedStatement> statements, IReadOnlyList<WarehouseParameter> parameters)
+    {
+        var unused = parameters
+            .Where(p => !statements.Any(s => s.ParameterNames.Contains(p.Name, StringComparer.Ordinal)))
+            .Select(p => p.Name)
+            .ToList();
+        if (unused.Count > 0)
+        {
+            throw new WarehouseException($"ERROR: parameter :{string.Join(", :", unused)} is not used in the statement.");
+        }
+    }
+
     private static WarehouseResult Run(
         DuckDBConnection connection, TranslatedStatement statement, IReadOnlyList<WarehouseParameter> parameters, CancellationToken cancellationToken)
     {
@@ -151,12 +167,6 @@ public sealed class Warehouse : IDisposable
         if (missing.Count > 0)
         {
             throw new WarehouseException($"ERROR: the statement uses :{string.Join(", :", missing)} but no such parameter was passed.");
-        }
-
-        var unused = parameters.Where(p => !statement.ParameterNames.Contains(p.Name, StringComparer.Ordinal)).Select(p => p.Name).ToList();
-        if (unused.Count > 0)
-        {
-            throw new WarehouseException($"ERROR: parameter :{string.Join(", :", unused)} is not used in the statement.");
         }
 
         try
@@ -170,7 +180,7 @@ public sealed class Warehouse : IDisposable
 
             using var command = connection.CreateCommand();
             command.CommandText = statement.Sql;
-            foreach (var parameter in parameters)
+            foreach (var parameter in parameters.Where(p => statement.ParameterNames.Contains(p.Name, StringComparer.Ordinal)))
             {
                 command.Parameters.Add(new DuckDBParameter(parameter.Name, parameter.Value));
             }
