@@ -34,6 +34,9 @@ public sealed class ReportMessageComposer
     public const int MaxUnregisteredListed = 50;
 
     private const string Schema = "badgeflow.density-report/1";
+
+    // Zones rendered to estimate the bytes each one costs.
+    private const int EstimateSample = 64;
     private const int SmsLength = 160;
 
     // Relaxed escaping keeps names readable (no \u00e9) and the message small; the JSON is never embedded in HTML.
@@ -57,28 +60,12 @@ public sealed class ReportMessageComposer
         var fixedBytes = Encoding.UTF8.GetByteCount(subject) + attributes.Sum(a =>
             Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value.DataType) + Encoding.UTF8.GetByteCount(a.Value.StringValue));
 
-        // Every zone when it fits (the usual case); otherwise the most zones, densest first, that do.
-        var all = report.Zones.Count;
-        var message = Render(report, all);
-        var size = fixedBytes + Encoding.UTF8.GetByteCount(message);
-        var included = all;
-        if (size > _maxBytes)
-        {
-            (message, size, included) = LargestThatFits(report, fixedBytes, all, size);
-        }
-
-        return new ReportMessage(subject, message, attributes, included, all - included, size);
-    }
-
-    /// <summary>
-    /// The most zones (densest first) whose message fits. The size only grows with the zones included, so a binary
-    /// search is exact; it starts from a linear estimate (the bytes per zone of the full render) and widens the bracket
-    /// only if the estimate was off, which keeps a 5,000-zone campus to a handful of renders.
-    /// </summary>
-    private (string Message, int Size, int Included) LargestThatFits(DensityReport report, int fixedBytes, int all, int sizeOfAll)
-    {
         int SizeOf(string rendered) => fixedBytes + Encoding.UTF8.GetByteCount(rendered);
 
+        // Every zone when it fits (the usual case); otherwise the most zones, densest first, that do. Rendering a huge
+        // campus whole only to measure it is the expensive part, so the bytes per zone are estimated from the densest
+        // zones first, and the whole campus is rendered only when the estimate says it may fit.
+        var all = report.Zones.Count;
         var none = Render(report, 0);
         var sizeOfNone = SizeOf(none);
         if (sizeOfNone > _maxBytes)
@@ -86,9 +73,43 @@ public sealed class ReportMessageComposer
             throw new InvalidOperationException($"Even without the per-zone list the report needs more than {_maxBytes} bytes.");
         }
 
-        var perZone = Math.Max(1.0, (double)(sizeOfAll - sizeOfNone) / all);
-        var estimate = Math.Clamp((int)((_maxBytes - sizeOfNone) / perZone), 0, all - 1);
+        if (all == 0)
+        {
+            return new ReportMessage(subject, none, attributes, 0, 0, sizeOfNone);
+        }
 
+        var sampleCount = Math.Min(all, EstimateSample);
+        var sample = Render(report, sampleCount);
+        var sizeOfSample = SizeOf(sample);
+        if (sampleCount == all && sizeOfSample <= _maxBytes)
+        {
+            return new ReportMessage(subject, sample, attributes, all, 0, sizeOfSample);
+        }
+
+        var perZone = Math.Max(1.0, (double)(sizeOfSample - sizeOfNone) / sampleCount);
+        var estimate = (int)((_maxBytes - sizeOfNone) / perZone);
+        if (estimate >= all)
+        {
+            var whole = Render(report, all);
+            var sizeOfWhole = SizeOf(whole);
+            if (sizeOfWhole <= _maxBytes)
+            {
+                return new ReportMessage(subject, whole, attributes, all, 0, sizeOfWhole);
+            }
+        }
+
+        var (message, size, included) = LargestThatFits(report, SizeOf, none, sizeOfNone, all, Math.Clamp(estimate, 0, all - 1));
+        return new ReportMessage(subject, message, attributes, included, all - included, size);
+    }
+
+    /// <summary>
+    /// The most zones (densest first) whose message fits, knowing that all of them do not. The size only grows with the
+    /// zones included, so a binary search is exact; it starts from the estimate and widens its bracket only as far as the
+    /// estimate was off, which keeps a 5,000-zone campus to a handful of renders.
+    /// </summary>
+    private (string Message, int Size, int Included) LargestThatFits(
+        DensityReport report, Func<string, int> sizeOf, string none, int sizeOfNone, int all, int estimate)
+    {
         // Invariant: `low` fits (with its rendering in best), `high + 1` does not.
         var (best, bestSize, low, high) = (none, sizeOfNone, 0, all - 1);
         var step = 16;
@@ -96,7 +117,7 @@ public sealed class ReportMessageComposer
         while (true)
         {
             var rendered = Render(report, probe);
-            var probeSize = SizeOf(rendered);
+            var probeSize = sizeOf(rendered);
             if (probeSize <= _maxBytes)
             {
                 (best, bestSize, low) = (rendered, probeSize, probe);
@@ -130,7 +151,7 @@ public sealed class ReportMessageComposer
         {
             var middle = low + ((high - low + 1) / 2);
             var rendered = Render(report, middle);
-            var middleSize = SizeOf(rendered);
+            var middleSize = sizeOf(rendered);
             if (middleSize <= _maxBytes)
             {
                 (best, bestSize, low) = (rendered, middleSize, middle);

@@ -36,6 +36,7 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : TimeProvider
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        // Task.Delay(TimeSpan, TimeProvider, …) passes its own Task as the timer's state; a CancellationTokenSource passes itself.
         new SteppingTimer(this, callback, state, state is Task ? dueTime : Timeout.InfiniteTimeSpan);
 
     private sealed class SteppingTimer : ITimer

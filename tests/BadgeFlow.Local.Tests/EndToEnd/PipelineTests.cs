@@ -43,11 +43,11 @@ public sealed class PipelineTests : IAsyncLifetime
         // window before the current one on the real clock.
         var now = TimeProvider.System.GetUtcNow();
         var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero).AddMinutes(-15);
-        var reads = Enumerable.Range(0, 40).Select(i => new
+        var reads = Enumerable.Range(0, 999).Select(i => new
         {
             sensorId = i % 2 == 0 ? "venetian-l2-keynote-hall-d-s01" : "venetian-l2-keynote-hall-d-s02",
-            badgeId = $"BADGE-{i % 25:D4}",
-            readAt = windowStart.AddSeconds(10 + i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            badgeId = $"BADGE-{i % 250:D4}",
+            readAt = windowStart.AddSeconds(10 + (i % 800)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
             rssi = -60,
         }).Cast<object>().ToList();
         reads.Add(new { sensorId = "bad sensor id!", badgeId = "BADGE-9999", readAt = windowStart.AddSeconds(5).ToString("O"), rssi = -60 });
@@ -55,22 +55,25 @@ public sealed class PipelineTests : IAsyncLifetime
         using var subscription = _stack.PublishedMessages.Subscribe(m => { lock (published) { published.Add(m); } });
 
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads }) };
-        request.Headers.Add("x-api-key", "e2e-key");
-        using var response = await http.SendAsync(request);
-        var answer = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode is 200 or 207, $"{(int)response.StatusCode}: {answer}");
+        foreach (var chunk in reads.Chunk(500))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads = chunk }) };
+            request.Headers.Add("x-api-key", "e2e-key");
+            using var response = await http.SendAsync(request);
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode is 200 or 207, $"{(int)response.StatusCode}: {answer}");
+        }
 
         await _stack.FlushAsync(CancellationToken.None);
 
         var counters = _stack.Counters.Snapshot();
-        Assert.Equal(40, counters.ReadsIntoFirehose);
-        Assert.Equal(40, counters.ReadsLoaded);
+        Assert.Equal(999, counters.ReadsIntoFirehose);
+        Assert.Equal(999, counters.ReadsLoaded);
         Assert.Equal(0, counters.ReadsFailed);
         var rows = _stack.Warehouse.Execute("SELECT badge_hash, zone_id FROM badge_reads", []);
-        Assert.Equal(40, rows.Records.Count);
+        Assert.Equal(999, rows.Records.Count);
         Assert.DoesNotContain(rows.Records, r => r[0].StringValue!.StartsWith("BADGE-", StringComparison.Ordinal));
-        Assert.Equal(25, rows.Records.Select(r => r[0].StringValue).Distinct().Count());
+        Assert.Equal(250, rows.Records.Select(r => r[0].StringValue).Distinct().Count());
         Assert.All(rows.Records, r => Assert.Equal("venetian-l2-keynote-hall-d", r[1].StringValue));
 
         var report = await _stack.Functions.InvokeAsync(

@@ -45,7 +45,8 @@ public static class CommandLineApp
         var arguments = new CommandLineArguments(args[1..]);
         try
         {
-            var plain = arguments.Flag("plain") || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive;
+            // Live widgets need a terminal that understands ANSI; CI pipes and TERM=dumb get plain lines.
+            var plain = arguments.Flag("plain") || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Ansi;
             var terminal = new Terminal(AnsiConsole.Console, plain);
             return args[0] switch
             {
