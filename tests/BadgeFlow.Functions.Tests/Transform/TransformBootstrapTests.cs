@@ -21,12 +21,15 @@ public sealed partial class TransformBootstrapTests
     [Fact]
     public async Task Bootstrap_PublishedForLinuxX64_NeedsNoNewerGlibcAndTransformsTheMixedEvent()
     {
-        var publishDir = Path.Combine(Path.GetTempPath(), $"badgeflow-transform-{Guid.NewGuid():N}");
+        var workDir = Path.Combine(Path.GetTempPath(), $"badgeflow-transform-{Guid.NewGuid():N}");
+        var publishDir = Path.Combine(workDir, "publish");
         try
         {
             var project = RepositoryPaths.Repo("functions", "BadgeFlow.Transform", "BadgeFlow.Transform.csproj");
+            // Its own artifacts path: the in-tree bin/obj belong to `dotnet test` and the local stack, which may run beside it.
             var (publishExit, publishOutput) = await RunAsync(
-                "dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", publishDir, "--nologo"], TimeSpan.FromMinutes(10));
+                "dotnet",
+                ["publish", project, "-c", "Release", "-r", "linux-x64", "-o", publishDir, "--artifacts-path", Path.Combine(workDir, "build"), "--nologo"], TimeSpan.FromMinutes(10));
             Assert.True(publishExit == 0, $"dotnet publish failed ({publishExit}):\n{publishOutput}");
 
             var bootstrap = Path.Combine(publishDir, "bootstrap");
@@ -78,9 +81,9 @@ public sealed partial class TransformBootstrapTests
         }
         finally
         {
-            if (Directory.Exists(publishDir))
+            if (Directory.Exists(workDir))
             {
-                Directory.Delete(publishDir, recursive: true);
+                Directory.Delete(workDir, recursive: true);
             }
         }
     }

@@ -78,7 +78,7 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
               stream / topic  {stack.DeliveryStreamName} / {stack.TopicArn}
 
             Try:
-              export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION={options.Region} AWS_ENDPOINT_URL={endpoint}
+              export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION={options.Region} AWS_DEFAULT_REGION={options.Region} AWS_ENDPOINT_URL={endpoint}
               aws firehose describe-delivery-stream --delivery-stream-name {stack.DeliveryStreamName}
               aws redshift-data execute-statement --workgroup-name badgeflow-local --database dev --sql "select count(*) from badge_reads"
               dotnet run --project tools/BadgeFlow.Local -- simulate --api-url {stack.SensorApiUrl} --api-key <key above> --attendees 2000 --minutes 60
