@@ -134,7 +134,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         }
 
         _warehouse = Local.Warehouse.Warehouse.Open(Path.Combine(WorkingDirectory, "warehouse.duckdb"));
-        var engine = new WarehouseStatementEngine(_warehouse, Path.Combine(WorkingDirectory, "staging"));
+        var engine = new WarehouseStatementEngine(_warehouse);
 
         // Bind the endpoint first: the services and the functions need its URL.
         AwsEndpoint? endpoint = null;

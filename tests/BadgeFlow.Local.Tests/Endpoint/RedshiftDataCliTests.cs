@@ -113,6 +113,19 @@ public sealed class RedshiftDataCliTests : IClassFixture<EndpointStack>
     }
 
     [Fact]
+    public async Task CancelStatement_AlreadyFinished_ValidationException()
+    {
+        var id = (await _local.Cli.RunAsync(["redshift-data", "execute-statement", .. Target, "--sql", "SELECT 2"])).GetProperty("Id").GetString()!;
+        await WaitAsync(id);
+
+        var (exitCode, _, stderr) = await _local.Cli.TryRunAsync("redshift-data", "cancel-statement", "--id", id);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("ValidationException", stderr, StringComparison.Ordinal);
+        Assert.Contains("FINISHED", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DescribeStatement_UnknownId_ResourceNotFoundException()
     {
         var (exitCode, _, stderr) = await _local.Cli.TryRunAsync("redshift-data", "describe-statement", "--id", "00000000-0000-0000-0000-000000000000");

@@ -195,6 +195,24 @@ public sealed class WarehouseTests : IDisposable
             rows.Records.Select(r => string.Join('|', r.Select(f => f.IsNull == true ? "null" : f.StringValue ?? f.LongValue?.ToString(System.Globalization.CultureInfo.InvariantCulture)))));
     }
 
+    [Fact]
+    public async Task LoadJsonLines_ConcurrentLoadsIntoSmallintColumn_EveryValueIntact()
+    {
+        // Regression: appending a 64-bit value into the SMALLINT rssi column corrupted DuckDB's memory under load.
+        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        static string Batch(int batch) => string.Join('\n', Enumerable.Range(0, 2_000).Select(i =>
+            $$"""{"read_id":"b{{batch}}-{{i}}","read_at":"2026-11-25 10:00:00","badge_hash":"h{{i}}","sensor_id":"s","rssi":{{-(i % 128)}},"received_at":"2026-11-25 10:00:00","source":"api"}"""));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(b => Task.Run(() =>
+            _warehouse.LoadJsonLines("badge_reads", new MemoryStream(Encoding.UTF8.GetBytes(Batch(b)))))));
+
+        // Per batch, i % 128 runs 0..127 fifteen times (1,920 values) then 0..79: 15 * 8,128 + 3,160 = 125,080.
+        var totals = _warehouse.Execute("SELECT COUNT(*), CAST(SUM(rssi) AS BIGINT), MIN(rssi) FROM badge_reads", []).Records[0];
+        Assert.Equal(8_000, totals[0].LongValue);
+        Assert.Equal(-4 * 125_080, totals[1].LongValue);
+        Assert.Equal(-127, totals[2].LongValue);
+    }
+
     [Theory]
     [InlineData("""{"read_id":"r3","read_at":"not a time","badge_hash":"h","sensor_id":"s","received_at":"2026-11-25 10:00:00","source":"api"}""", "line 2")]
     [InlineData("""{"read_id":"r3","badge_hash":"h","sensor_id":"s","received_at":"2026-11-25 10:00:00","source":"api"}""", "read_at")]

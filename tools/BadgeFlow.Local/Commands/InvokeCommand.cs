@@ -74,7 +74,9 @@ public sealed class InvokeCommand(InvokeSettings settings, Terminal terminal)
             LoggerFactory = loggers,
             FunctionTimeout = settings.Timeout,
         };
-        await using var stack = await terminal.StatusAsync("Starting the function and the services it calls", () => LocalStack.StartAsync(options, cancellationToken)).ConfigureAwait(false);
+        // stdout carries only the response, so `invoke … | jq` works; progress goes to stderr with the logs.
+        await Console.Error.WriteLineAsync($"Starting {function} and the services it calls…").ConfigureAwait(false);
+        await using var stack = await LocalStack.StartAsync(options, cancellationToken).ConfigureAwait(false);
 
         // The function's log file grows from here: what it writes after this point belongs to this invocation.
         var logs = Path.Combine(stack.WorkingDirectory, "logs");

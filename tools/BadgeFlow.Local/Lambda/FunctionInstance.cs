@@ -80,6 +80,20 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         TryKill(process);
     }
 
+    /// <summary>Stops supervising and kills the process, so closing the shared queue afterwards is not mistaken for a
+    /// crash to restart from.</summary>
+    public async Task BeginStopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Process? process;
+        lock (_gate)
+        {
+            process = _process;
+        }
+
+        TryKill(process);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -149,6 +163,12 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
             }
 
             var exitCode = process.ExitCode;
+            if (stopping.IsCancellationRequested)
+            {
+                FailCurrent("Runtime.ExitError", "The local stack is shutting down.");
+                return;
+            }
+
             LogExited(_logger, _function.Name, _index, exitCode);
             var message = initError ?? $"RequestId: {_current?.RequestId} Error: Runtime exited with error: exit status {exitCode.ToString(CultureInfo.InvariantCulture)}";
             if (!FailCurrent(initError is null ? "Runtime.ExitError" : "Runtime.InitError", message))
@@ -287,13 +307,24 @@ internal sealed partial class FunctionInstance : IAsyncDisposable
         FailCurrent("Runtime.NoResponse", "The runtime asked for the next invocation without answering the current one.");
 
         PendingInvocation invocation;
-        while (true)
+        try
         {
-            invocation = await _queue.ReadAsync(context.RequestAborted).ConfigureAwait(false);
-            if (!invocation.IsCompleted)
+            do
             {
-                break;
+                invocation = await _queue.ReadAsync(context.RequestAborted).ConfigureAwait(false);
             }
+            while (invocation.IsCompleted);
+        }
+        catch (ChannelClosedException)
+        {
+            // The function is being stopped; its process is killed right after.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The process went away while waiting for work; the supervisor restarts it.
+            return;
         }
 
         lock (_gate)

@@ -65,6 +65,11 @@ internal sealed class LambdaFunction : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var instance in _instances)
+        {
+            await instance.BeginStopAsync().ConfigureAwait(false);
+        }
+
         _queue.Writer.TryComplete();
         foreach (var instance in _instances)
         {

@@ -97,6 +97,10 @@ internal static class JsonLinesLoader
                             null => row.AppendNullValue(),
                             DefaultMarker => row.AppendDefault(),
                             string text => row.AppendValue(text),
+                            // The appender writes the CLR type's width as is: a long into a SMALLINT column corrupts DuckDB's memory.
+                            long number when columns[i].DataType == "SMALLINT" => row.AppendValue((short?)number),
+                            long number when columns[i].DataType == "INTEGER" => row.AppendValue((int?)number),
+                            long number when columns[i].DataType == "TINYINT" => row.AppendValue((sbyte?)number),
                             long number => row.AppendValue((long?)number),
                             double real => row.AppendValue((double?)real),
                             bool flag => row.AppendValue((bool?)flag),
