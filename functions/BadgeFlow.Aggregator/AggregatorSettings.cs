@@ -20,7 +20,7 @@ public sealed record AggregatorSettings(
     public static AggregatorSettings Read(EnvironmentSettings env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        var target = RedshiftSettings.ReadTarget(env);
+        var target = RedshiftTargetSettings.ReadTarget(env);
         var topicArn = env.Required("TOPIC_ARN");
         var windowMinutes = env.Int32("WINDOW_MINUTES", defaultValue: 15, min: 1, max: 1440);
         if (1440 % windowMinutes != 0)
@@ -81,33 +81,5 @@ public sealed record AggregatorSettings(
 
         env.AddProblem($"{name} must be a Fruin level A to F, but is '{text}'.");
         return defaultValue;
-    }
-}
-
-/// <summary>Where the Data API runs statements; shared by the Aggregator and (a copy in) the Schema function.</summary>
-public static class RedshiftSettings
-{
-    /// <summary>REDSHIFT_DATABASE and exactly one of REDSHIFT_WORKGROUP_NAME (Serverless) or REDSHIFT_CLUSTER_IDENTIFIER
-    /// (provisioned), with optional REDSHIFT_SECRET_ARN / REDSHIFT_DB_USER.</summary>
-    public static RedshiftTarget ReadTarget(EnvironmentSettings env)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        var database = env.Required("REDSHIFT_DATABASE");
-        var workgroup = env.Optional("REDSHIFT_WORKGROUP_NAME");
-        var cluster = env.Optional("REDSHIFT_CLUSTER_IDENTIFIER");
-        if ((workgroup is null) == (cluster is null))
-        {
-            env.AddProblem("Exactly one of REDSHIFT_WORKGROUP_NAME (Redshift Serverless) or REDSHIFT_CLUSTER_IDENTIFIER (provisioned cluster) must be set"
-                + (workgroup is null ? ", but neither is." : ", but both are."));
-        }
-
-        var secretArn = env.Optional("REDSHIFT_SECRET_ARN");
-        var dbUser = env.Optional("REDSHIFT_DB_USER");
-        if (dbUser is not null && workgroup is not null)
-        {
-            env.AddProblem("REDSHIFT_DB_USER applies to provisioned clusters only; Redshift Serverless maps the IAM identity to a user itself.");
-        }
-
-        return new RedshiftTarget(database, workgroup, cluster, secretArn, dbUser);
     }
 }
