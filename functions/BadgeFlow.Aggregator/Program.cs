@@ -12,13 +12,7 @@ return await LambdaHost.RunAsync(
     {
         var settings = AggregatorSettings.Read(new EnvironmentSettings(Environment.GetEnvironmentVariable));
         var zones = await AggregatorStartup.LoadZonesAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false);
-        var transport = new AwsTransport(
-            AwsTransport.CreateHttpClient(),
-            await AwsEnvironment.ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false),
-            AwsEnvironment.Region(Environment.GetEnvironmentVariable),
-            TimeProvider.System,
-            AwsRetryPolicy.Default,
-            Environment.GetEnvironmentVariable);
+        var transport = await AwsEnvironment.CreateTransportAsync(AwsTransport.CreateHttpClient(), cancellationToken).ConfigureAwait(false);
         log.Information(
             "Aggregator ready: {Zones} zones, {WindowMinutes}-minute windows, delivery lag {LagMinutes} min",
             zones.Count, settings.WindowLength.TotalMinutes, settings.DeliveryLag.TotalMinutes);

@@ -12,11 +12,8 @@ using BadgeFlow.Runtime.Events;
 return await LambdaHost.RunAsync(
     initialize: async (JsonLogger log, CancellationToken cancellationToken) =>
     {
-        Func<string, string?> environment = Environment.GetEnvironmentVariable;
-        var settings = ProducerSettings.FromEnvironment(environment);
-        var credentials = await AwsEnvironment.ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
-        var transport = new AwsTransport(
-            AwsTransport.CreateHttpClient(), credentials, AwsEnvironment.Region(environment), TimeProvider.System, AwsRetryPolicy.Default, environment);
+        var settings = ProducerSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        var transport = await AwsEnvironment.CreateTransportAsync(AwsTransport.CreateHttpClient(), cancellationToken).ConfigureAwait(false);
 
         var key = await new SsmParameterStore(transport).GetSecureStringAsync(settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
         var pseudonymizer = BadgePseudonymizer.FromBase64Key(key);

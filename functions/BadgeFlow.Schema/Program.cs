@@ -10,13 +10,7 @@ return await LambdaHost.RunAsync(
     {
         var settings = SchemaSettings.Read(new EnvironmentSettings(Environment.GetEnvironmentVariable));
         var http = AwsTransport.CreateHttpClient();
-        var transport = new AwsTransport(
-            http,
-            await AwsEnvironment.ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false),
-            AwsEnvironment.Region(Environment.GetEnvironmentVariable),
-            TimeProvider.System,
-            AwsRetryPolicy.Default,
-            Environment.GetEnvironmentVariable);
+        var transport = await AwsEnvironment.CreateTransportAsync(http, cancellationToken).ConfigureAwait(false);
         var runner = new StatementRunner(new RedshiftDataClient(transport), TimeProvider.System, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
         log.Information("Schema function ready: {Statements} DDL statements", WarehouseSchema.Statements.Count);
         ILambdaHandler<CloudFormationCustomResourceRequest, CloudFormationCustomResourceResponse> handler = new SchemaHandler(

@@ -9,13 +9,7 @@ return await LambdaHost.RunAsync(
     initialize: async (log, cancellationToken) =>
     {
         var settings = TransformSettings.Read(Environment.GetEnvironmentVariable);
-        var transport = new AwsTransport(
-            AwsTransport.CreateHttpClient(),
-            await AwsEnvironment.ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false),
-            AwsEnvironment.Region(Environment.GetEnvironmentVariable),
-            TimeProvider.System,
-            AwsRetryPolicy.Default,
-            Environment.GetEnvironmentVariable);
+        var transport = await AwsEnvironment.CreateTransportAsync(AwsTransport.CreateHttpClient(), cancellationToken).ConfigureAwait(false);
         ILambdaHandler<FirehoseTransformationEvent, FirehoseTransformationResponse> handler =
             await TransformStartup.CreateHandlerAsync(
                 settings, new SsmParameterStore(transport), log, Console.Out, TimeProvider.System, cancellationToken)

@@ -30,4 +30,13 @@ public static class AwsEnvironment
         // configuration, which only exists inside the SDK's own clients.
         return await resolver.ResolveIdentityAsync(clientConfig: null!, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The transport all of a function's clients share, built once at cold start from the process environment
+    /// (region, credentials chain, <c>AWS_ENDPOINT_URL*</c>) with the default retry policy.</summary>
+    public static async Task<AwsTransport> CreateTransportAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        Func<string, string?> environment = Environment.GetEnvironmentVariable;
+        var credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        return new AwsTransport(http, credentials, Region(environment), TimeProvider.System, AwsRetryPolicy.Default, environment);
+    }
 }
