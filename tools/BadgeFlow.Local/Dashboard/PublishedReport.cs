@@ -28,20 +28,8 @@ public static class PublishedReport
             return null;
         }
 
-        var zones = message.Zones.Select(z => new DashboardZoneReading
-        {
-            Rank = z.Rank,
-            ZoneId = z.ZoneId,
-            Name = z.Name,
-            Venue = z.Venue,
-            Occupancy = z.Occupancy,
-            Footfall = z.Footfall,
-            Density = z.Density,
-            Utilisation = z.Utilisation,
-            Level = z.Level,
-            Severity = z.Severity,
-            OccupancyChange = z.OccupancyChange,
-        }).ToArray();
+        // The published zone objects carry the page's zone fields under the same names, so they are read as is.
+        var zones = message.Zones;
         var top = (message.Top ?? message.Zones.Take(10).ToArray()).Select(z => z.ZoneId).ToArray();
         return new DashboardReport
         {
@@ -67,10 +55,10 @@ public static class PublishedReport
         public string? Severity { get; init; }
 
         [JsonPropertyName("zones")]
-        public IReadOnlyList<ZonePart>? Zones { get; init; }
+        public IReadOnlyList<DashboardZoneReading>? Zones { get; init; }
 
         [JsonPropertyName("top")]
-        public IReadOnlyList<ZonePart>? Top { get; init; }
+        public IReadOnlyList<DashboardZoneReading>? Top { get; init; }
 
         [JsonPropertyName("totals")]
         public TotalsPart? Totals { get; init; }
@@ -86,42 +74,6 @@ public static class PublishedReport
 
         [JsonPropertyName("end")]
         public DateTimeOffset End { get; init; }
-    }
-
-    internal sealed record ZonePart
-    {
-        [JsonPropertyName("rank")]
-        public int Rank { get; init; }
-
-        [JsonPropertyName("zoneId")]
-        public required string ZoneId { get; init; }
-
-        [JsonPropertyName("name")]
-        public string? Name { get; init; }
-
-        [JsonPropertyName("venue")]
-        public string? Venue { get; init; }
-
-        [JsonPropertyName("footfall")]
-        public long Footfall { get; init; }
-
-        [JsonPropertyName("occupancy")]
-        public long Occupancy { get; init; }
-
-        [JsonPropertyName("density")]
-        public double Density { get; init; }
-
-        [JsonPropertyName("utilisation")]
-        public double Utilisation { get; init; }
-
-        [JsonPropertyName("level")]
-        public required string Level { get; init; }
-
-        [JsonPropertyName("severity")]
-        public string? Severity { get; init; }
-
-        [JsonPropertyName("occupancyChange")]
-        public long? OccupancyChange { get; init; }
     }
 
     internal sealed record TotalsPart
