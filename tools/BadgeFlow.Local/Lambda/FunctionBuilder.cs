@@ -50,7 +50,17 @@ public sealed partial class FunctionBuilder
             using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
             var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C during the build: take the build and its MSBuild nodes down with us rather than orphan them.
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
             var text = new StringBuilder().Append(await output.ConfigureAwait(false)).Append(await errors.ConfigureAwait(false)).ToString();
             await File.WriteAllTextAsync(log, text, cancellationToken).ConfigureAwait(false);
             if (process.ExitCode != 0 || !File.Exists(AssemblyPath(function)))
