@@ -14,7 +14,9 @@ public sealed record AggregatorSettings(
     SeverityThresholds Thresholds,
     TimeSpan StatementTimeout,
     string? CampusFile,
-    string MetricsNamespace)
+    string MetricsNamespace,
+    TimeSpan CompletenessWait,
+    TimeSpan CompletenessPoll)
 {
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)
@@ -38,6 +40,9 @@ public sealed record AggregatorSettings(
         var timeoutSeconds = env.Int32("STATEMENT_TIMEOUT_SECONDS", defaultValue: 120, min: 1, max: 900);
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
+        // How long a run may wait for the watermark to reach the window end before publishing provisionally.
+        var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
+        var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -63,7 +68,9 @@ public sealed record AggregatorSettings(
             thresholds,
             TimeSpan.FromSeconds(timeoutSeconds),
             campusFile,
-            metricsNamespace);
+            metricsNamespace,
+            TimeSpan.FromSeconds(completenessWaitSeconds),
+            TimeSpan.FromSeconds(completenessPollSeconds));
     }
 
     private static LevelOfService Level(EnvironmentSettings env, string name, LevelOfService defaultValue)
