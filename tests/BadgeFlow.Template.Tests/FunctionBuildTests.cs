@@ -41,8 +41,6 @@ public sealed partial class FunctionBuildTests
         Assert.Contains("cp \"$(PUBLISH_ROOT)/$(1)/bootstrap\" \"$(ARTIFACTS_DIR)/bootstrap\"", makefile, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> Functions() => [.. NativeBootstraps.FunctionIds];
-
     /// <summary>tools/test.sh runs <c>make bootstraps</c>, which runs each <c>build-&lt;LogicalId&gt;</c> target as SAM does
     /// (from the repository root, with ARTIFACTS_DIR set): what it left is what SAM would package.</summary>
     [Theory]
