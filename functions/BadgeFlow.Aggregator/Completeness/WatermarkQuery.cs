@@ -51,11 +51,5 @@ public sealed class WatermarkQuery
         return records.Count == 0 ? null : DensityQuery.Timestamp(records[0], column);
     }
 
-    private static string LoadSql()
-    {
-        using var stream = typeof(WatermarkQuery).Assembly.GetManifestResourceStream("Watermark.sql")
-            ?? throw new InvalidOperationException("The embedded resource Watermark.sql is missing from the Aggregator.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string LoadSql() => SqlScript.LoadEmbedded(typeof(WatermarkQuery).Assembly, "Watermark.sql");
 }
