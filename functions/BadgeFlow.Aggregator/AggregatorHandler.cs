@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
@@ -26,6 +27,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly ReportMessageComposer _composer;
     private readonly TimeProvider _time;
     private readonly TextWriter _metricsOutput;
+    private readonly StaffOnDutyReader? _staffOnDuty;
+    private readonly StaffAllocator _staffAllocator = new();
 
     public AggregatorHandler(
         AggregatorSettings settings,
@@ -34,7 +37,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ISns sns,
         ReportMessageComposer composer,
         TimeProvider time,
-        TextWriter metricsOutput)
+        TextWriter metricsOutput,
+        StaffOnDutyReader? staffOnDuty = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
@@ -51,6 +55,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _composer = composer;
         _time = time;
         _metricsOutput = metricsOutput;
+        _staffOnDuty = staffOnDuty;
     }
 
     public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
@@ -76,6 +81,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 counted.StatementId, counted.Counts.Zones.Count, (long)queryTime.TotalMilliseconds, counted.Pages);
 
             var report = _builder.Build(window, trigger, _zones, counted.Counts);
+            report = await WithStaffingAsync(report, log, context.CancellationToken).ConfigureAwait(false);
             var message = _composer.Compose(report);
             if (message.ZonesOmitted > 0)
             {
@@ -111,6 +117,11 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 metrics.Record("DataLag", lag.TotalSeconds, MetricUnit.Seconds);
             }
 
+            if (report.Staffing is { } staffing)
+            {
+                metrics.Count("StaffOnDuty", staffing.OnDuty);
+            }
+
             return new AggregatorResponse(
                 Iso(window.Start),
                 Iso(window.End),
@@ -131,6 +142,29 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         {
             metrics.Flush(_metricsOutput);
         }
+    }
+
+    /// <summary>The report with the staffing plan, or without it (and an error in the log) when the number on duty cannot
+    /// be read: a missing recommendation must not cost the security team the report itself.</summary>
+    private async Task<DensityReport> WithStaffingAsync(DensityReport report, JsonLogger log, CancellationToken cancellationToken)
+    {
+        if (_staffOnDuty is null)
+        {
+            return report;
+        }
+
+        var reading = await _staffOnDuty.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reading.OnDuty is not { } onDuty)
+        {
+            log.Error(
+                "Staff on duty parameter {Parameter} could not be used: {Problem}; the report is published without staffing",
+                _staffOnDuty.ParameterName, reading.Problem);
+            return report;
+        }
+
+        var plan = _staffAllocator.Allocate(report.Zones, onDuty);
+        log.Information("Staffing: {OnDuty} on duty over {StaffedZones} zones", onDuty, plan.Zones.Count);
+        return report with { Staffing = plan };
     }
 
     /// <summary>The window and trigger an event asks for; throws <see cref="ArgumentException"/> for an event that names

@@ -16,6 +16,10 @@ public sealed record AggregatorSettings(
     string? CampusFile,
     string MetricsNamespace)
 {
+    /// <summary>STAFF_ON_DUTY_PARAMETER: the SSM parameter holding the staff on duty, read at every run; unset, reports
+    /// carry no staffing.</summary>
+    public string? StaffOnDutyParameter { get; init; }
+
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)
     {
@@ -38,6 +42,7 @@ public sealed record AggregatorSettings(
         var timeoutSeconds = env.Int32("STATEMENT_TIMEOUT_SECONDS", defaultValue: 120, min: 1, max: 900);
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
+        var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -63,7 +68,10 @@ public sealed record AggregatorSettings(
             thresholds,
             TimeSpan.FromSeconds(timeoutSeconds),
             campusFile,
-            metricsNamespace);
+            metricsNamespace)
+        {
+            StaffOnDutyParameter = staffOnDutyParameter,
+        };
     }
 
     private static LevelOfService Level(EnvironmentSettings env, string name, LevelOfService defaultValue)

@@ -17,7 +17,22 @@ public sealed record ReportDocument(
     [property: JsonPropertyName("zones")] IReadOnlyList<ZoneDocument> Zones,
     [property: JsonPropertyName("zonesOmitted")] int ZonesOmitted,
     [property: JsonPropertyName("unregisteredZones")] IReadOnlyList<UnregisteredZoneDocument> UnregisteredZones,
-    [property: JsonPropertyName("unregisteredZonesOmitted")] int UnregisteredZonesOmitted);
+    [property: JsonPropertyName("unregisteredZonesOmitted")] int UnregisteredZonesOmitted)
+{
+    /// <summary>Absent when the staff on duty could not be read (the log says why).</summary>
+    [JsonPropertyName("staffing")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StaffingDocument? Staffing { get; init; }
+}
+
+/// <summary>Where to send the staff on duty: zones with at least one, most staff first; the staff add up to onDuty.</summary>
+public sealed record StaffingDocument(
+    [property: JsonPropertyName("onDuty")] int OnDuty,
+    [property: JsonPropertyName("zones")] IReadOnlyList<ZoneStaffDocument> Zones);
+
+public sealed record ZoneStaffDocument(
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("staff")] int Staff);
 
 public sealed record WindowDocument(
     [property: JsonPropertyName("start")] string Start,
