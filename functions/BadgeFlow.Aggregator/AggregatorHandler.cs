@@ -122,6 +122,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 metrics.Count("StaffOnDuty", staffing.OnDuty);
             }
 
+            ZoneMetrics.Emit(report, _settings.MetricsNamespace, _time, _metricsOutput);
+
             return new AggregatorResponse(
                 Iso(window.Start),
                 Iso(window.End),

@@ -111,4 +111,19 @@ public sealed class AggregatorStaffingTests
         public Task<string> GetSecureStringAsync(string name, CancellationToken cancellationToken) =>
             throw new AwsServiceException("SSM", "ParameterNotFound", "Parameter not found.", 400, "r-1");
     }
+
+    [Fact]
+    public async Task HandleAsync_SixOnDuty_PerZoneEmfLinesForTheTopZones()
+    {
+        await Run(new Transform.FakeParameterStore(new Dictionary<string, string> { [Parameter] = "6" }));
+
+        // TOP_ZONES defaults to 10, so all three zones: foyer 110 at 5.5/m² with 5 staff, hall 90 at 0.9 with 1, cafe 8 at 0.16 with 0.
+        var lines = _metrics.ToString().Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).Where(l => l.TryGetProperty("ZoneId", out _)).ToList();
+        Assert.Equal(
+            ["foyer 110 5.5 5", "hall 90 0.9 1", "cafe 8 0.16 0"],
+            lines.Select(l => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{l.GetProperty("ZoneId").GetString()} {l.GetProperty("ZoneOccupancy").GetDouble()} {l.GetProperty("ZoneDensity").GetDouble()} {l.GetProperty("ZoneStaff").GetDouble()}")));
+        var directive = lines[0].GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        Assert.Equal(["FunctionName", "ZoneId"], directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
+    }
 }
