@@ -10,10 +10,6 @@ namespace BadgeFlow.Aggregator.Reporting;
 /// </summary>
 public static class ZoneMetrics
 {
-    public const string Occupancy = "ZoneOccupancy";
-    public const string Density = "ZoneDensity";
-    public const string Staff = "ZoneStaff";
-
     /// <summary>Writes one EMF line per top zone to <paramref name="output"/>; returns how many zones were written.</summary>
     public static int Emit(DensityReport report, string metricsNamespace, TimeProvider time, TextWriter output)
     {
@@ -22,13 +18,13 @@ public static class ZoneMetrics
         var staff = report.Staffing?.Zones.ToDictionary(z => z.ZoneId, z => z.Staff, StringComparer.Ordinal);
         foreach (var zone in report.Top)
         {
-            // One collector per zone: a dimension set is per EMF line, and the zone is a dimension here.
+            // Literal names: OperationsDashboardTests finds them in the code. One collector per zone: a dimension set is per EMF line, and the zone is a dimension here.
             var metrics = new EmfMetrics(metricsNamespace, time, ("FunctionName", "Aggregator"), ("ZoneId", zone.ZoneId));
-            metrics.Record(Occupancy, zone.Occupancy, MetricUnit.Count);
-            metrics.Record(Density, zone.Density, MetricUnit.None);
+            metrics.Record("ZoneOccupancy", zone.Occupancy, MetricUnit.Count);
+            metrics.Record("ZoneDensity", zone.Density, MetricUnit.None);
             if (staff is not null)
             {
-                metrics.Record(Staff, staff.GetValueOrDefault(zone.ZoneId), MetricUnit.Count);
+                metrics.Record("ZoneStaff", staff.GetValueOrDefault(zone.ZoneId), MetricUnit.Count);
             }
 
             metrics.Flush(output);
