@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
@@ -28,6 +29,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly ReportMessageComposer _composer;
     private readonly TimeProvider _time;
     private readonly TextWriter _metricsOutput;
+    private readonly StaffOnDutyReader? _staffOnDuty;
+    private readonly StaffAllocator _staffAllocator = new();
 
     public AggregatorHandler(
         AggregatorSettings settings,
@@ -37,7 +40,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ISns sns,
         ReportMessageComposer composer,
         TimeProvider time,
-        TextWriter metricsOutput)
+        TextWriter metricsOutput,
+        StaffOnDutyReader? staffOnDuty = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
@@ -56,6 +60,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _composer = composer;
         _time = time;
         _metricsOutput = metricsOutput;
+        _staffOnDuty = staffOnDuty;
     }
 
     public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
@@ -90,6 +95,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                     Iso(window.Start), checks, watermark is { } w ? Iso(w) : "nothing", completeness.MissingReadsEstimate);
             }
 
+            report = await WithStaffingAsync(report, log, context.CancellationToken).ConfigureAwait(false);
             var message = _composer.Compose(report, completeness);
             if (message.ZonesOmitted > 0)
             {
@@ -127,6 +133,13 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             {
                 metrics.Record("DataLag", lag.TotalSeconds, MetricUnit.Seconds);
             }
+
+            if (report.Staffing is { } staffing)
+            {
+                metrics.Count("StaffOnDuty", staffing.OnDuty);
+            }
+
+            ZoneMetrics.Emit(report, _settings.MetricsNamespace, _time, _metricsOutput);
 
             return new AggregatorResponse(
                 Iso(window.Start),
@@ -178,6 +191,29 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         }
 
         return (watermark, checks);
+    }
+
+    /// <summary>The report with the staffing plan, or without it (and an error in the log) when the number on duty cannot
+    /// be read: a missing recommendation must not cost the security team the report itself.</summary>
+    private async Task<DensityReport> WithStaffingAsync(DensityReport report, JsonLogger log, CancellationToken cancellationToken)
+    {
+        if (_staffOnDuty is null)
+        {
+            return report;
+        }
+
+        var reading = await _staffOnDuty.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (reading.OnDuty is not { } onDuty)
+        {
+            log.Error(
+                "Staff on duty parameter {Parameter} could not be used: {Problem}; the report is published without staffing",
+                _staffOnDuty.ParameterName, reading.Problem);
+            return report;
+        }
+
+        var plan = _staffAllocator.Allocate(report.Zones, onDuty);
+        log.Information("Staffing: {OnDuty} on duty over {StaffedZones} zones", onDuty, plan.Zones.Count);
+        return report with { Staffing = plan };
     }
 
     /// <summary>The window and trigger an event asks for; throws <see cref="ArgumentException"/> for an event that names

@@ -18,6 +18,10 @@ public sealed record AggregatorSettings(
     TimeSpan CompletenessWait,
     TimeSpan CompletenessPoll)
 {
+    /// <summary>STAFF_ON_DUTY_PARAMETER: the SSM parameter holding the staff on duty, read at every run; unset, reports
+    /// carry no staffing.</summary>
+    public string? StaffOnDutyParameter { get; init; }
+
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)
     {
@@ -43,6 +47,7 @@ public sealed record AggregatorSettings(
         // How long a run may wait for the watermark to reach the window end before publishing provisionally.
         var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
         var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
+        var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -70,7 +75,10 @@ public sealed record AggregatorSettings(
             campusFile,
             metricsNamespace,
             TimeSpan.FromSeconds(completenessWaitSeconds),
-            TimeSpan.FromSeconds(completenessPollSeconds));
+            TimeSpan.FromSeconds(completenessPollSeconds))
+        {
+            StaffOnDutyParameter = staffOnDutyParameter,
+        };
     }
 
     private static LevelOfService Level(EnvironmentSettings env, string name, LevelOfService defaultValue)

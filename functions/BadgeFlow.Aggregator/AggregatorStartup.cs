@@ -1,8 +1,10 @@
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws.Sns;
+using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
@@ -45,10 +47,14 @@ public static class AggregatorStartup
         IRedshiftData redshift,
         ISns sns,
         TimeProvider time,
-        TextWriter metricsOutput)
+        TextWriter metricsOutput,
+        IParameterStore? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var runner = new StatementRunner(redshift, time, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
-        return new AggregatorHandler(settings, zones, new DensityQuery(runner, settings.Target), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time, metricsOutput);
+        var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
+        return new AggregatorHandler(
+            settings, zones, new DensityQuery(runner, settings.Target), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
+            metricsOutput, staffOnDuty);
     }
 }

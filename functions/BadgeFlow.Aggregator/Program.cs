@@ -3,6 +3,7 @@ using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aws.Http;
 using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws.Sns;
+using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 
@@ -16,7 +17,8 @@ return await LambdaHost.RunAsync(
         log.Information(
             "Aggregator ready: {Zones} zones, {WindowMinutes}-minute windows, delivery lag {LagMinutes} min",
             zones.Count, settings.WindowLength.TotalMinutes, settings.DeliveryLag.TotalMinutes);
-        return AggregatorStartup.CreateHandler(settings, zones, new RedshiftDataClient(transport), new SnsClient(transport), TimeProvider.System, Console.Out);
+        return AggregatorStartup.CreateHandler(settings, zones, new RedshiftDataClient(transport), new SnsClient(transport), TimeProvider.System, Console.Out,
+            new SsmParameterStore(transport));
     },
     requestType: EventsJsonContext.Default.AggregatorRequest,
     responseType: ReportJsonContext.Default.AggregatorResponse).ConfigureAwait(false);

@@ -94,10 +94,12 @@ public sealed class FunctionPermissionsTests
                     continue;
                 }
 
-                var configured = prefix == "logs:" ? logGroup : environment.GetValueOrDefault(variableByActionPrefix[prefix]);
-                Assert.True(configured is not null, $"{statement}: the function has no {variableByActionPrefix[prefix]} to match it against.");
+                // ssm:GetParameter reads the Producer's and Transform's key, the Aggregator's staff on duty.
+                var variable = prefix == "ssm:GetParameter" && environment.ContainsKey("STAFF_ON_DUTY_PARAMETER") ? "STAFF_ON_DUTY_PARAMETER" : variableByActionPrefix[prefix];
+                var configured = prefix == "logs:" ? logGroup : environment.GetValueOrDefault(variable);
+                Assert.True(configured is not null, $"{statement}: the function has no {variable} to match it against.");
                 var shared = CloudFormationTemplate.References(statement.Resource).Intersect(CloudFormationTemplate.References(configured)).ToList();
-                Assert.True(shared.Count > 0, $"{statement} does not name the resource {variableByActionPrefix[prefix]} points at ({configured!.ToJsonString()}).");
+                Assert.True(shared.Count > 0, $"{statement} does not name the resource {variable} points at ({configured!.ToJsonString()}).");
             }
         }
     }

@@ -20,6 +20,9 @@ namespace BadgeFlow.Local;
 public sealed partial class LocalStack : IAsyncDisposable
 {
     public const string KeyParameterName = "/badgeflow/local/pseudonymization-key";
+
+    /// <summary>The staff on duty (a String parameter, as security would set it with put-parameter --overwrite).</summary>
+    public const string StaffOnDutyParameterName = "/badgeflow/local/staff-on-duty";
     public const string StreamName = "badgeflow-reads";
     public const string TopicName = "badgeflow-density-reports";
     public const string Database = "dev";
@@ -172,6 +175,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         if (options.Provision)
         {
             ssm.Put(KeyParameterName, await ReadOrCreateKeyAsync(cancellationToken).ConfigureAwait(false), "SecureString");
+            ssm.Put(StaffOnDutyParameterName, options.StaffOnDuty.ToString(System.Globalization.CultureInfo.InvariantCulture), "String");
             _sns.CreateTopic(TopicName);
             _sns.Subscribe(TopicArn, "file", Path.Combine(WorkingDirectory, "reports.ndjson"));
         }
@@ -257,6 +261,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         aggregator["REDSHIFT_DATABASE"] = Database;
         aggregator["REDSHIFT_WORKGROUP_NAME"] = Workgroup;
         aggregator["TOPIC_ARN"] = TopicArn;
+        aggregator["STAFF_ON_DUTY_PARAMETER"] = StaffOnDutyParameterName;
         aggregator["WINDOW_MINUTES"] = ((int)Window.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["DELIVERY_LAG_MINUTES"] = ((int)DeliveryLag.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var schema = Common("Schema");

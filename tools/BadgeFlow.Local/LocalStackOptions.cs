@@ -32,6 +32,9 @@ public sealed record LocalStackOptions
 
     public TimeSpan SimulatedDuration { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>Security staff on duty, seeded in the local SSM for the Aggregator's staffing recommendation.</summary>
+    public int StaffOnDuty { get; init; } = 12;
+
     /// <summary>Run the Aggregator on its schedule of virtual time.</summary>
     public bool RunSchedule { get; init; } = true;
 

@@ -24,6 +24,11 @@ public sealed record ReportDocument(
     [JsonPropertyName("completeness")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CompletenessDocument? Completeness { get; init; }
+
+    /// <summary>Absent when the staff on duty could not be read (the log says why).</summary>
+    [JsonPropertyName("staffing")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StaffingDocument? Staffing { get; init; }
 }
 
 /// <summary><c>provisional</c> is true when the report was counted before the warehouse's watermark (latest
@@ -34,6 +39,15 @@ public sealed record CompletenessDocument(
     [property: JsonPropertyName("watermark")] string? Watermark,
     [property: JsonPropertyName("dataLagSeconds")] double? DataLagSeconds,
     [property: JsonPropertyName("missingReadsEstimate")] long? MissingReadsEstimate);
+
+/// <summary>Where to send the staff on duty: zones with at least one, most staff first; the staff add up to onDuty.</summary>
+public sealed record StaffingDocument(
+    [property: JsonPropertyName("onDuty")] int OnDuty,
+    [property: JsonPropertyName("zones")] IReadOnlyList<ZoneStaffDocument> Zones);
+
+public sealed record ZoneStaffDocument(
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("staff")] int Staff);
 
 public sealed record WindowDocument(
     [property: JsonPropertyName("start")] string Start,

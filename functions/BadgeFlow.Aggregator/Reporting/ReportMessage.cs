@@ -215,7 +215,25 @@ public sealed class ReportMessageComposer
         }
 
         line += string.Create(CultureInfo.InvariantCulture, $"; {report.Totals.CriticalZones} critical, {report.Totals.WarningZones} warning of {report.Totals.Zones} zones");
-        return Truncate(line, SmsLength);
+        line = Truncate(line, SmsLength);
+        if (report.Staffing is { Zones.Count: > 0 } staffing)
+        {
+            // As many of the largest allocations as fit: "; staff Foyer 5, Hall A 3".
+            var separator = "; staff ";
+            foreach (var zone in staffing.Zones)
+            {
+                var item = string.Create(CultureInfo.InvariantCulture, $"{separator}{Truncate(OneLine(zone.Name.Length > 0 ? zone.Name : zone.ZoneId), 24)} {zone.Staff}");
+                if (line.Length + item.Length > SmsLength)
+                {
+                    break;
+                }
+
+                line += item;
+                separator = ", ";
+            }
+        }
+
+        return line;
     }
 
     private static string Text(DensityReport report, ReportCompleteness? completeness, int? allZones)
@@ -257,6 +275,15 @@ public sealed class ReportMessageComposer
         foreach (var zone in report.Top)
         {
             text.Append("  ").Append(ZoneLine(zone)).Append('\n');
+        }
+
+        if (report.Staffing is { } staffing)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nStaffing: {staffing.OnDuty} on duty, send to {staffing.Zones.Count} zones:\n");
+            foreach (var zone in staffing.Zones)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {zone.Staff} to {OneLine(zone.Name)} ({zone.ZoneId})\n");
+            }
         }
 
         if (allZones is { } count)
@@ -301,7 +328,12 @@ public sealed class ReportMessageComposer
             report.Zones.Take(zonesIncluded).Select(Zone).ToList(),
             report.Zones.Count - zonesIncluded,
             unregistered,
-            report.UnregisteredZones.Count - unregistered.Count);
+            report.UnregisteredZones.Count - unregistered.Count)
+        {
+            Staffing = report.Staffing is { } staffing
+                ? new StaffingDocument(staffing.OnDuty, staffing.Zones.Select(z => new ZoneStaffDocument(z.ZoneId, z.Staff)).ToList())
+                : null,
+        };
     }
 
     private static CompletenessDocument? CompletenessPart(ReportCompleteness? completeness) => completeness is null

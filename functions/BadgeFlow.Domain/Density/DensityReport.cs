@@ -72,4 +72,8 @@ public sealed record DensityReport(
     ZoneDensity? WorstZone,
     IReadOnlyList<UnregisteredZone> UnregisteredZones,
     ReportTotals Totals,
-    DataFreshness Freshness);
+    DataFreshness Freshness)
+{
+    /// <summary>Where to send the staff on duty; null when the number on duty could not be read.</summary>
+    public StaffingPlan? Staffing { get; init; }
+}

@@ -215,7 +215,8 @@ public sealed class AggregatorHandlerTests
     {
         await Handler().HandleAsync(Event("schedule.json"), Context());
 
-        using var line = JsonDocument.Parse(_metrics.ToString().Trim());
+        // The per-zone lines (AggregatorStaffingTests) come first; the function's own line is the last.
+        using var line = JsonDocument.Parse(_metrics.ToString().Trim().Split('\n')[^1]);
         var root = line.RootElement;
         Assert.Equal("BadgeFlow", root.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Namespace").GetString());
         Assert.Equal("Aggregator", root.GetProperty("FunctionName").GetString());

@@ -7,6 +7,7 @@ using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aws.Http;
 using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws.Sns;
+using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
@@ -164,6 +165,37 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         // Ranked by density, worked out by hand: foyer 110/20 = 5.5, hall 90/100 = 0.9, cafe 8/50 = 0.16.
         Assert.Equal(["foyer", "hall", "cafe"], report.RootElement.GetProperty("zones").EnumerateArray().Select(z => z.GetProperty("zoneId").GetString()));
         Assert.Equal(12, report.RootElement.GetProperty("totals").GetProperty("unmappedReads").GetInt64());
+    }
+
+    [Fact]
+    public async Task HandleAsync_StaffOnDutyInMotoSsm_ReportAtSqsSubscriberCarriesStaffingSummingToIt()
+    {
+        var transport = Transport();
+        var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync(transport, "density-staffing");
+        using (var resources = new MotoResources(_moto))
+        {
+            await resources.PutSecureStringAsync("/badgeflow/e2e/staff-on-duty", "7");
+        }
+
+        _redshift.Enqueue(
+            Json($$"""{"Id":"{{StatementId}}"}"""),
+            Json(Describe("FINISHED")),
+            Json($$"""{"ColumnMetadata":{{Columns}},"Records":[[{"stringValue":"summary"},{{Null}},{{Null}},{{Null}},{{Null}},{{Null}},{"longValue":2000},{"longValue":260},{"longValue":12},{"stringValue":"2026-11-25 10:14:58.25"}],{{ZoneRow("cafe", 10, 8, 0, 0)}},{{ZoneRow("foyer", 130, 110, 120, 100)}},{{ZoneRow("hall", 95, 90, 70, 60)}}],"TotalNumRows":4}"""));
+        var settings = Settings(topicArn) with { StaffOnDutyParameter = "/badgeflow/e2e/staff-on-duty" };
+        var handler = AggregatorStartup.CreateHandler(
+            settings, Campus, new RedshiftDataClient(transport), new SnsClient(transport), _time, new StringWriter(), new SsmParameterStore(transport));
+
+        await handler.HandleAsync(Schedule(), Context());
+
+        var received = await QueryAsync(transport, Sqs, "ReceiveMessage", "2012-11-05", ("QueueUrl", queueUrl), ("MaxNumberOfMessages", "10"));
+        using var envelope = JsonDocument.Parse(Element(received, "Body"));
+        using var report = JsonDocument.Parse(envelope.RootElement.GetProperty("Message").GetString()!);
+        var staffing = report.RootElement.GetProperty("staffing");
+        // Foyer (weight 93.4) and hall (7) are critical, one each; 5 left over 100.4: foyer 4 r 65.4, hall 0 r 35 → foyer 6, hall 1.
+        Assert.Equal(7, staffing.GetProperty("onDuty").GetInt32());
+        Assert.Equal(
+            ["foyer=6", "hall=1"],
+            staffing.GetProperty("zones").EnumerateArray().Select(z => $"{z.GetProperty("zoneId").GetString()}={z.GetProperty("staff").GetInt32()}"));
     }
 
     [Fact]

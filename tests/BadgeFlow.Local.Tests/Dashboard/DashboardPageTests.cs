@@ -57,6 +57,32 @@ public sealed class DashboardPageTests
         await ExpectTile(page, "hall-a-keynote", "no-data", "no reads");
     }
 
+    [Fact]
+    public async Task Page_ReportWithStaffing_ShowsTheAllocationBesideTheHeatMap()
+    {
+        var feed = new DashboardFeed(Campus);
+        feed.Publish(Report(10, 15, ("hall-a-room-201", 6.10, "F", 1220), ("hall-a-keynote", 2.00, "D", 4000)) with
+        {
+            Staffing = new DashboardStaffing
+            {
+                OnDuty = 9,
+                Zones = [new() { ZoneId = "hall-a-room-201", Staff = 6 }, new() { ZoneId = "hall-a-keynote", Staff = 3 }],
+            },
+        });
+        await using var server = await DashboardServer.StartAsync(feed, 0, CancellationToken.None);
+        await using var chromium = await HeadlessChromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        await page.GotoAsync(server.Url.ToString());
+
+        await Expect(page.Locator("#staffing-summary")).ToHaveTextAsync("9 on duty, 9 sent to 2 zones");
+        await Expect(page.Locator("#staffing-zones tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#staffing-zones tbody tr").First.Locator("td")).ToHaveTextAsync(["Room 201", "6"]);
+        await Expect(page.Locator("#staffing-zones tbody tr").Nth(1).Locator("td")).ToHaveTextAsync(["Keynote", "3"]);
+        await Expect(page.Locator(".tile[data-zone-id='hall-a-room-201'] .staff")).ToHaveTextAsync("send 6 staff");
+        await Expect(page.Locator(".tile[data-zone-id='hall-a-food'] .staff")).ToHaveCountAsync(0);
+    }
+
     private static async Task ExpectTile(IPage page, string zoneId, string cssClass, string figure)
     {
         var tile = page.Locator($".tile[data-zone-id='{zoneId}']");

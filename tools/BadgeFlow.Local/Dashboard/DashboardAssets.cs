@@ -30,6 +30,14 @@ internal static class DashboardAssets
                 <thead><tr><th>#</th><th>zone</th><th>p/m²</th><th>LoS</th><th>util.</th><th>Δ occ.</th></tr></thead>
                 <tbody></tbody>
               </table>
+              <section id="staffing" aria-label="Staffing">
+                <h2>Staffing</h2>
+                <div id="staffing-summary">no staffing in this report</div>
+                <table id="staffing-zones">
+                  <thead><tr><th>zone</th><th>staff</th></tr></thead>
+                  <tbody></tbody>
+                </table>
+              </section>
               <dl id="totals"></dl>
             </aside>
           </main>
@@ -71,6 +79,8 @@ internal static class DashboardAssets
         table { width: 100%; border-collapse: collapse; margin: .6rem 0; font-size: .85rem; font-variant-numeric: tabular-nums; }
         th, td { text-align: left; padding: .2rem .3rem; border-bottom: 1px solid #eee; white-space: nowrap; }
         td:nth-child(2) { white-space: normal; }
+        #staffing h2 { font-size: 1rem; margin: .6rem 0 .2rem; }
+        .tile .staff { font-size: .7rem; font-weight: 700; }
         dl { display: grid; grid-template-columns: auto auto; gap: .2rem .8rem; font-size: .85rem; margin: 0; }
         dt { color: #667; } dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
         footer { padding: 0 1.2rem 1rem; font-size: .8rem; display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }
@@ -94,6 +104,7 @@ internal static class DashboardAssets
           const pct = x => (100 * x).toFixed(0) + "%";
 
           function renderHeatMap(campus, report) {
+            const staffing = new Map(report && report.staffing ? report.staffing.zones.map(s => [s.zoneId, s.staff]) : []);
             const readings = new Map((report ? report.zones : []).map(z => [z.zoneId, z]));
             const top = new Set(report ? report.top : []);
             const zones = campus.slice();
@@ -131,6 +142,10 @@ internal static class DashboardAssets
                   tile.appendChild(el("div", "name", z.name));
                   tile.appendChild(el("div", "figure", r ? r.density.toFixed(2) + " p/m² · " + r.level : "no reads"));
                   tile.appendChild(el("div", "meta", r ? r.occupancy + " present · " + pct(r.utilisation) + " of capacity" : (z.capacity ? "capacity " + z.capacity : "")));
+                  if (staffing.has(z.zoneId)) {
+                    tile.dataset.staff = String(staffing.get(z.zoneId));
+                    tile.appendChild(el("div", "staff", "send " + staffing.get(z.zoneId) + " staff"));
+                  }
                   tiles.appendChild(tile);
                 }
                 f.appendChild(tiles);
@@ -168,10 +183,32 @@ internal static class DashboardAssets
               return tr;
             });
             body.replaceChildren(...rows);
+            renderStaffing(report, byId);
             const facts = [["reports published", published], ["reads", report.reads], ["distinct badges", report.distinctBadges],
                            ["unmapped reads", report.unmappedReads], ["latest read", report.latestReadAt ? hhmm(report.latestReadAt) + " UTC" : null]];
             totals.replaceChildren(...facts.filter(f => f[1] !== undefined && f[1] !== null)
               .flatMap(([k, v]) => [el("dt", null, k), el("dd", null, String(v))]));
+          }
+
+          function renderStaffing(report, byId) {
+            const summary = document.getElementById("staffing-summary");
+            const body = document.querySelector("#staffing-zones tbody");
+            const staffing = report.staffing;
+            if (!staffing) {
+              summary.textContent = "no staffing in this report";
+              body.replaceChildren();
+              return;
+            }
+            const sent = staffing.zones.reduce((sum, z) => sum + z.staff, 0);
+            summary.textContent = staffing.onDuty + " on duty, " + sent + " sent to " + staffing.zones.length + " zones";
+            body.replaceChildren(...staffing.zones.map(s => {
+              const tr = el("tr");
+              tr.dataset.zoneId = s.zoneId;
+              const z = byId.get(s.zoneId);
+              tr.appendChild(el("td", null, z && z.name ? z.name : s.zoneId));
+              tr.appendChild(el("td", null, String(s.staff)));
+              return tr;
+            }));
           }
 
           async function poll() {

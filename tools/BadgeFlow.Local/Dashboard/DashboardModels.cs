@@ -102,6 +102,29 @@ public sealed record DashboardReport
 
     [JsonPropertyName("latestReadAt")]
     public DateTimeOffset? LatestReadAt { get; init; }
+
+    /// <summary>Where to send the staff on duty; null when the report carries none.</summary>
+    [JsonPropertyName("staffing")]
+    public DashboardStaffing? Staffing { get; init; }
+}
+
+/// <summary>The report's staffing block: the staff on duty and the zones to send them to, most staff first.</summary>
+public sealed record DashboardStaffing
+{
+    [JsonPropertyName("onDuty")]
+    public int OnDuty { get; init; }
+
+    [JsonPropertyName("zones")]
+    public IReadOnlyList<DashboardZoneStaff> Zones { get; init; } = [];
+}
+
+public sealed record DashboardZoneStaff
+{
+    [JsonPropertyName("zoneId")]
+    public required string ZoneId { get; init; }
+
+    [JsonPropertyName("staff")]
+    public int Staff { get; init; }
 }
 
 /// <summary>What <c>GET /api/latest-report</c> answers: the campus, the latest window's report (null before the first).</summary>

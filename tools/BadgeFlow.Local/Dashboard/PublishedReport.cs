@@ -43,6 +43,7 @@ public static class PublishedReport
             DistinctBadges = message.Totals?.DistinctBadges,
             UnmappedReads = message.Totals?.UnmappedReads,
             LatestReadAt = message.Freshness?.LatestReadAt,
+            Staffing = message.Staffing,
         };
     }
 
@@ -65,6 +66,10 @@ public static class PublishedReport
 
         [JsonPropertyName("freshness")]
         public FreshnessPart? Freshness { get; init; }
+
+        // The published block has the page's shape, so it is read as is.
+        [JsonPropertyName("staffing")]
+        public DashboardStaffing? Staffing { get; init; }
     }
 
     internal sealed record WindowPart
