@@ -183,7 +183,7 @@ public sealed class TransformHandlerTests
         var ok = response.Records.Count(r => r.Result == "Ok");
         Assert.InRange(ok, 1, 39);
         Assert.All(response.Records.Skip(ok), r => Assert.Equal("ProcessingFailed", r.Result));
-        var size = JsonSerializer.SerializeToUtf8Bytes(response, EventsJsonContext.Default.FirehoseTransformationResponse).Length;
+        var size = JsonSerializer.SerializeToUtf8Bytes(response, TransformResponseJson.Response).Length;
         Assert.True(size <= Limit, $"response is {size} bytes, over {Limit}");
         Assert.Contains("6 MB Lambda response", harness.Output.ToString(), StringComparison.Ordinal);
     }
