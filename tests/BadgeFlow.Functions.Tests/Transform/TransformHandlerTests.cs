@@ -222,7 +222,7 @@ public sealed class TransformHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_AwsSampleEventOfPlainText_FailsTheRecordAndAnswersForIt()
+    public async Task HandleAsync_AwsSampleEventOfPlainText_DropsTheRecordCountingItsLineAndAnswersForIt()
     {
         // aws-lambda-dotnet's sample: one record whose data is "hello world" (not a read). BOM stripped by ReadAllText.
         var harness = await TransformHarness.CreateAsync();
@@ -233,7 +233,9 @@ public sealed class TransformHandlerTests
 
         var result = Assert.Single(response.Records);
         Assert.Equal("49572672223665514422805246926656954630972486059535892482", result.RecordId);
-        Assert.Equal("ProcessingFailed", result.Result);
+        // Not a JSON object, so read as an agent line, which is skipped rather than kept with whatever it holds.
+        Assert.Equal("Dropped", result.Result);
+        Assert.Contains("\"SkippedLineCount\":1", harness.Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
