@@ -83,13 +83,25 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
                     "Send application/json ({\"reads\": [...]}), application/x-ndjson (one read per line) or text/csv (sensor_id,badge_id,read_at[,rssi]), in UTF-8.");
             }
 
-            var body = ReadBody(request, out var bodyProblem);
-            if (bodyProblem is not null)
+            ReadBatch batch;
+            try
             {
-                return bodyProblem;
+                var body = ReadBody(request, out var bodyProblem);
+                if (bodyProblem is not null)
+                {
+                    return bodyProblem;
+                }
+
+                batch = SensorReadParser.Parse(body, format, receivedAt, _parseOptions);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The parser answers every body it knows of; should one still make it fail, that is the client's body,
+                // not a server fault: a 5xx would make a sensor resend it forever. The log names the failure, not the body.
+                log.Error("Could not read a {Format} body: {ExceptionType}", format, e.GetType().Name);
+                return Problem(400, "malformed-body", "Malformed Body", "The body could not be read; check that it is UTF-8 in the format its Content-Type names.");
             }
 
-            var batch = SensorReadParser.Parse(body, format, receivedAt, _parseOptions);
             switch (batch.Status)
             {
                 case ReadBatchStatus.MalformedBody:

@@ -17,24 +17,26 @@ public enum RecordStatus
     /// <summary>The record held no reads (blank lines or only a CSV header): nothing to load.</summary>
     Empty,
 
-    /// <summary>A line could not be read; the whole record is refused (see <see cref="BadgeReadTransformer"/>).</summary>
+    /// <summary>A Producer line could not be read; the whole record is refused (see <see cref="BadgeReadTransformer"/>).</summary>
     Failed,
 }
 
 /// <summary>Why a record was refused: the 1-based line, the field and the reason. Never the value itself.</summary>
 public readonly record struct RecordFailure(int Line, string Field, string Reason);
 
-/// <summary>The outcome of one record: its status, the rows written and how many came from sensors missing from the
-/// campus registry.</summary>
-public readonly record struct RecordOutcome(RecordStatus Status, int Reads, int UnmappedReads, RecordFailure? Failure);
+/// <summary>The outcome of one record: its status, the rows written, how many came from sensors missing from the
+/// campus registry, and how many invalid lines were skipped (see <see cref="BadgeReadTransformer"/>).</summary>
+public readonly record struct RecordOutcome(RecordStatus Status, int Reads, int UnmappedReads, RecordFailure? Failure, int SkippedLines = 0);
 
 /// <summary>Turns the bytes of one Firehose record into <c>badge_reads</c> rows (ARCHITECTURE.md "Wire records"): the
 /// Producer's JSON lines and the Kinesis Agent's CSV lines (whose badge IDs it pseudonymizes), enriched with zone and
 /// venue from the campus registry. Works on UTF-8 bytes from end to end; allocates nothing per read.</summary>
 /// <remarks>
-/// A record is all or nothing. Firehose takes exactly one result per record, so a record with one bad line among good
-/// ones cannot be half loaded and half failed: it is failed whole, and Firehose keeps it byte for byte under the
-/// error prefix for a replay. Loading the good lines and dropping the bad one would lose that read silently.
+/// Firehose takes exactly one result per record, and keeps a failed record byte for byte under the error prefix. A
+/// record of Producer lines only is all or nothing: a bad line fails it whole, for a replay (it holds badge hashes
+/// only). A record holding any Kinesis Agent line is never failed for a bad line: a failed record would keep the raw
+/// badge IDs of all its agent lines. Its valid lines are loaded, and each invalid line is skipped and counted by its
+/// field and reason (never by its content), so the loss is visible in the log and the metrics.
 /// </remarks>
 public sealed class BadgeReadTransformer
 {
@@ -91,15 +93,19 @@ public sealed class BadgeReadTransformer
     /// <param name="output">Receives newline-terminated JSON rows.</param>
     /// <param name="writer">Writes into <paramref name="output"/>.</param>
     /// <param name="unmappedSensors">Collects the IDs of sensors the campus does not know (up to a few dozen), for the log.</param>
+    /// <param name="skippedByReason">Counts the skipped invalid lines by "field reason".</param>
     public RecordOutcome Transform(
         ReadOnlySpan<byte> data, DateTimeOffset arrivedAt, IBufferWriter<byte> output, Utf8JsonWriter writer,
-        ISet<string>? unmappedSensors = null)
+        ISet<string>? unmappedSensors = null, IDictionary<string, int>? skippedByReason = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(writer);
         var reads = 0;
         var unmapped = 0;
         var lineNumber = 0;
+        var hasAgentLines = false;
+        RecordFailure? producerFailure = null;
+        List<ReadFieldError>? skipped = null;
         Span<byte> scratch = stackalloc byte[CsvReadLine.RecommendedScratchBytes];
         foreach (var range in data.Split((byte)'\n'))
         {
@@ -111,7 +117,8 @@ public sealed class BadgeReadTransformer
             }
 
             scoped LineResult result;
-            if (line[0] == '{')
+            var isApiLine = line[0] == '{';
+            if (isApiLine)
             {
                 result = WriteApiLine(line, scratch, writer);
             }
@@ -122,12 +129,17 @@ public sealed class BadgeReadTransformer
             }
             else
             {
+                hasAgentLines = true;
                 result = WriteAgentLine(line, scratch, arrivedAt, writer);
             }
 
             if (result.Error is { } error)
             {
-                return new RecordOutcome(RecordStatus.Failed, 0, 0, new RecordFailure(lineNumber, error.Field, error.Reason));
+                // The row may be half written: drop what the writer holds; earlier rows are already in the output.
+                writer.Reset(output);
+                producerFailure ??= isApiLine ? new RecordFailure(lineNumber, error.Field, error.Reason) : null;
+                (skipped ??= []).Add(error);
+                continue;
             }
 
             writer.Flush();
@@ -142,7 +154,21 @@ public sealed class BadgeReadTransformer
             }
         }
 
-        return new RecordOutcome(reads == 0 ? RecordStatus.Empty : RecordStatus.Ok, reads, unmapped, null);
+        if (producerFailure is { } failure && !hasAgentLines)
+        {
+            return new RecordOutcome(RecordStatus.Failed, 0, 0, failure);
+        }
+
+        if (skipped is not null && skippedByReason is not null)
+        {
+            foreach (var error in skipped)
+            {
+                var key = error.Field + " " + error.Reason;
+                skippedByReason[key] = skippedByReason.TryGetValue(key, out var n) ? n + 1 : 1;
+            }
+        }
+
+        return new RecordOutcome(reads == 0 ? RecordStatus.Empty : RecordStatus.Ok, reads, unmapped, null, skipped?.Count ?? 0);
     }
 
     /// <summary>Writes <paramref name="value"/> in UTC as <c>YYYY-MM-DD HH:MM:SS.ffffff</c> (26 bytes; sub-microsecond

@@ -17,4 +17,4 @@ return await LambdaHost.RunAsync(
         return handler;
     },
     requestType: EventsJsonContext.Default.FirehoseTransformationEvent,
-    responseType: EventsJsonContext.Default.FirehoseTransformationResponse).ConfigureAwait(false);
+    responseType: TransformResponseJson.Response).ConfigureAwait(false);

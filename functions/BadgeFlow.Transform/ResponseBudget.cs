@@ -46,9 +46,8 @@ internal sealed class ResponseBudget
     {
         var small = SmallEntrySize(recordId);
 
-        // The runtime's serializer may escape '+' as \u002B (System.Text.Json's default encoder does): count it as 6.
-        var data = base64Data.Length + (5L * base64Data.AsSpan().Count('+'));
-        var size = small + data;
+        // Serialized with TransformResponseJson's encoder, base64 is written as it is: one byte per character.
+        var size = small + base64Data.Length;
         if (_committed + size + (_reserved - small) > _limit)
         {
             return false;

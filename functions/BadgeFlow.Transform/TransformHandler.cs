@@ -43,6 +43,7 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
         var budget = new ResponseBudget(_options.MaxResponseBytes, records.ConvertAll(r => r.RecordId ?? string.Empty));
         var tally = default(Tally);
         HashSet<string>? unmappedSensors = null;
+        var skippedByReason = new SortedDictionary<string, int>(StringComparer.Ordinal);
 
         var maxData = 0;
         foreach (var record in records)
@@ -70,7 +71,8 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
                     try
                     {
                         outcome = _transformer.Transform(
-                            decoded.AsSpan(0, length), ArrivalTime(record), output, writer, unmappedSensors ??= new(StringComparer.Ordinal));
+                            decoded.AsSpan(0, length), ArrivalTime(record), output, writer, unmappedSensors ??= new(StringComparer.Ordinal),
+                            skippedByReason);
                     }
 #pragma warning disable CA1031 // One record's unforeseen fault must not fail the batch: it fails that record alone.
                     catch (Exception e)
@@ -100,6 +102,14 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
                 tally.UnmappedReads, string.Join(", ", unmappedSensors!.Order(StringComparer.Ordinal)));
         }
 
+        if (tally.SkippedLines > 0)
+        {
+            // Reasons are the validation's fixed texts: they never hold a line's content.
+            log.Warning(
+                "Skipped {SkippedLineCount} invalid agent lines and loaded the valid lines of their records: {SkippedReasons}",
+                tally.SkippedLines, string.Join("; ", skippedByReason.Select(r => $"{r.Key}: {r.Value}")));
+        }
+
         var metrics = new EmfMetrics(_options.MetricsNamespace, _timeProvider, ("FunctionName", "Transform"));
         metrics.SetProperty("requestId", context.AwsRequestId);
         metrics.Count("RecordsOk", tally.Ok);
@@ -108,6 +118,7 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
         metrics.Count("RecordsOverResponseLimit", tally.OverLimit);
         metrics.Count("Reads", tally.Reads);
         metrics.Count("UnmappedReads", tally.UnmappedReads);
+        metrics.Count("SkippedLines", tally.SkippedLines);
         metrics.Bytes("ResponseBytes", budget.Committed);
         metrics.Flush(_metricsOutput);
 
@@ -126,6 +137,7 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
                     tally.Ok++;
                     tally.Reads += outcome.Reads;
                     tally.UnmappedReads += outcome.UnmappedReads;
+                    tally.SkippedLines += outcome.SkippedLines;
                     return new FirehoseTransformationResult { RecordId = recordId, Result = FirehoseRecordResult.Ok, Data = data };
                 }
 
@@ -138,6 +150,7 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
 
             case RecordStatus.Empty:
                 tally.Dropped++;
+                tally.SkippedLines += outcome.SkippedLines;
                 budget.CommitSmallEntry(recordId);
                 return new FirehoseTransformationResult { RecordId = recordId, Result = FirehoseRecordResult.Dropped };
 
@@ -162,5 +175,6 @@ public sealed class TransformHandler : ILambdaHandler<FirehoseTransformationEven
         public int OverLimit;
         public long Reads;
         public long UnmappedReads;
+        public long SkippedLines;
     }
 }

@@ -18,6 +18,7 @@ public static class SensorReadParser
     private const string Duplicate = "must appear only once";
     private const string NotAnObject = "must be a JSON object";
     private const string NotJsonLine = "must be one JSON object on one line";
+    private const string NotUnicodeText = "must be valid Unicode text (a \\u escape holds a lone UTF-16 surrogate)";
 
     private const int ScratchBytes = 2048;
 
@@ -60,7 +61,7 @@ public static class SensorReadParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (!reader.ValueTextEquals("reads"u8))
+                if (!NameIs(ref reader, "reads"u8))
                 {
                     reader.Read();
                     reader.Skip();
@@ -172,10 +173,15 @@ public static class SensorReadParser
         var count = 0;
         var lineNumber = 0;
         var first = true;
-        foreach (var rawLine in body.Split((byte)'\n'))
+        var position = 0;
+        while (position < body.Length)
         {
             lineNumber++;
-            var line = body[rawLine].TrimEnd((byte)'\r');
+            var rowLength = CsvRowLength(body[position..], out var breaks);
+            var line = body.Slice(position, rowLength).TrimEnd((byte)'\r');
+            position += rowLength + 1;
+            var rowLine = lineNumber;
+            lineNumber += breaks;
             if (line.Trim(" \t"u8).IsEmpty)
             {
                 continue;
@@ -188,7 +194,7 @@ public static class SensorReadParser
                 {
                     if (!CsvReadLine.IsHeader(line))
                     {
-                        return ReadBatch.Malformed(WrongCsvHeader, lineNumber);
+                        return ReadBatch.Malformed(WrongCsvHeader, rowLine);
                     }
 
                     continue;
@@ -226,6 +232,75 @@ public static class SensorReadParser
         return count == 0 ? ReadBatch.Malformed(NoReads) : ReadBatch.Parsed(reads, rejections);
     }
 
+    /// <summary>Length of the CSV row that starts <paramref name="rest"/>, up to (not including) its line break: a line
+    /// break inside a quoted field belongs to the field (RFC 4180), and <paramref name="quotedBreaks"/> counts those. A
+    /// quote opens a quoted field only at the start of a field, as <see cref="CsvReadLine.TryParse"/> reads it; a quote never
+    /// closed ends its row at its own line break.</summary>
+    private static int CsvRowLength(ReadOnlySpan<byte> rest, out int quotedBreaks)
+    {
+        quotedBreaks = 0;
+        var i = 0;
+        var fieldStart = true;
+        while (i < rest.Length)
+        {
+            var b = rest[i];
+            if (b == '\n')
+            {
+                return i;
+            }
+
+            if (fieldStart && b is (byte)' ' or (byte)'\t')
+            {
+                i++;
+                continue;
+            }
+
+            if (fieldStart && b == '"')
+            {
+                // Inside quotes until a quote that is not doubled; an unterminated quote runs to the end of the body.
+                i++;
+                while (i < rest.Length)
+                {
+                    if (rest[i] == '"')
+                    {
+                        if (i + 1 < rest.Length && rest[i + 1] == '"')
+                        {
+                            i += 2;
+                            continue;
+                        }
+
+                        break;
+                    }
+
+                    if (rest[i] == '\n')
+                    {
+                        quotedBreaks++;
+                    }
+
+                    i++;
+                }
+
+                if (i >= rest.Length)
+                {
+                    // Never closed: that is this line's fault alone, so the row ends at its own line break and the
+                    // lines after it are still rows.
+                    quotedBreaks = 0;
+                    var lineEnd = rest.IndexOf((byte)'\n');
+                    return lineEnd < 0 ? rest.Length : lineEnd;
+                }
+
+                i++;
+                fieldStart = false;
+                continue;
+            }
+
+            fieldStart = b == ',';
+            i++;
+        }
+
+        return rest.Length;
+    }
+
     private static void Collect(in ReadOutcome outcome, int index, List<ParsedRead> reads, ref List<ReadRejection>? rejections)
     {
         if (outcome.Read is { } read)
@@ -250,11 +325,11 @@ public static class SensorReadParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = reader.ValueTextEquals("sensorId"u8) ? FieldErrors.SensorId
-                : reader.ValueTextEquals("badgeId"u8) ? FieldErrors.BadgeId
-                : reader.ValueTextEquals("readAt"u8) ? FieldErrors.ReadAt
-                : reader.ValueTextEquals("rssi"u8) ? FieldErrors.Rssi
-                : reader.ValueTextEquals("readId"u8) ? FieldErrors.ReadId
+            var field = NameIs(ref reader, "sensorId"u8) ? FieldErrors.SensorId
+                : NameIs(ref reader, "badgeId"u8) ? FieldErrors.BadgeId
+                : NameIs(ref reader, "readAt"u8) ? FieldErrors.ReadAt
+                : NameIs(ref reader, "rssi"u8) ? FieldErrors.Rssi
+                : NameIs(ref reader, "readId"u8) ? FieldErrors.ReadId
                 : -1;
             reader.Read();
             if (field < 0)
@@ -310,7 +385,13 @@ public static class SensorReadParser
             else if (reader.ValueSpan.Length <= scratch.Length)
             {
                 // Escaped text never grows when unescaped, so the scratch always holds it.
-                utf8 = scratch[..reader.CopyString(scratch)];
+                if (!TryUnescape(ref reader, scratch, out var written))
+                {
+                    errors.Set(field, NotUnicodeText);
+                    continue;
+                }
+
+                utf8 = scratch[..written];
             }
             else
             {
@@ -395,6 +476,41 @@ public static class SensorReadParser
         }
 
         return new ReadOutcome(new SensorRead(sensorId!, badgeId!, readAt, rssi, readId), default);
+    }
+
+    /// <summary>Compares the current property name; a name whose escapes hold a lone surrogate (valid JSON grammar, not
+    /// valid Unicode) matches no known name, so the property is ignored like any unknown one.</summary>
+    private static bool NameIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan.SequenceEqual(name);
+        }
+
+        try
+        {
+            return reader.ValueTextEquals(name);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Unescapes the current string; false when its escapes do not make valid UTF-16 (a lone surrogate), which
+    /// System.Text.Json reports by throwing InvalidOperationException.</summary>
+    private static bool TryUnescape(ref Utf8JsonReader reader, scoped Span<byte> scratch, out int written)
+    {
+        try
+        {
+            written = reader.CopyString(scratch);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            written = 0;
+            return false;
+        }
     }
 
     private readonly record struct ReadOutcome(SensorRead? Read, ReadFieldError Error);

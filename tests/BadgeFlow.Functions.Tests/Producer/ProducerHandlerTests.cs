@@ -106,6 +106,25 @@ public sealed class ProducerHandlerTests
     }
 
     [Theory]
+    [InlineData("application/json", """{"reads":[{"sensorId":"S-TEST","badgeId":"\ud800","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"S-TEST","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
+    [InlineData("application/json", """{"reads":[{"sensorId":"S-TEST","badgeId":"\udc00","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"S-TEST","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
+    [InlineData("application/x-ndjson", """{"sensorId":"S-TEST","badgeId":"B1","readAt":"\ud800"}""" + "\n" + """{"sensorId":"S-TEST","\ud800":"x","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}""", "readAt")]
+    public async Task HandleAsync_LoneSurrogateEscape_Answers207AcceptingTheValidRead(string contentType, string body, string rejectedField)
+    {
+        var firehose = new FakeFirehose();
+        var clock = Clock();
+
+        var response = await Handler(firehose, clock, _metrics).HandleAsync(Request(contentType, body), Context(clock, _log));
+
+        Assert.Equal(207, response.StatusCode);
+        var json = BodyJson(response);
+        Assert.Equal([1], Indexes(json, "acceptedReads"));
+        var rejected = Assert.Single(json.GetProperty("rejectedReads").EnumerateArray());
+        Assert.Equal((0, rejectedField), (rejected.GetProperty("index").GetInt32(), rejected.GetProperty("field").GetString()));
+        Assert.Equal([BadgeHash("B2")], Lines(firehose.Accepted).Select(l => l.GetProperty("badgeHash").GetString()));
+    }
+
+    [Theory]
     [InlineData("application/xml")]
     [InlineData("text/csv; charset=latin1")]
     [InlineData("")]

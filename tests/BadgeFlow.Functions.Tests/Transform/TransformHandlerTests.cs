@@ -57,14 +57,14 @@ public sealed class TransformHandlerTests
             [
                 "Ok",               // 1: three Producer lines
                 "ProcessingFailed", // 2: corrupt base64
-                "ProcessingFailed", // 3: garbage text
+                "Dropped",          // 3: garbage text: read as agent lines, each skipped and counted
                 "Ok",               // 4: agent CSV with header and CRLF
                 "Ok",               // 5: unknown sensor, kept
                 "ProcessingFailed", // 6: one good line, one truncated: the record fails whole
                 "Dropped",          // 7: blank lines only
                 "Ok",               // 8: agent CSV, unknown sensor
                 "ProcessingFailed", // 9: a raw badge ID where the badge hash belongs
-                "ProcessingFailed", // 10: agent CSV with a bad time
+                "Dropped",          // 10: agent CSV with a bad time: skipped, so its raw badge ID is kept nowhere
             ],
             response.Records.Select(r => r.Result));
         Assert.All(response.Records.Where(r => r.Result != "Ok"), r => Assert.Null(r.Data));
@@ -134,12 +134,16 @@ public sealed class TransformHandlerTests
         var failures = lines.Where(l => l.TryGetProperty("messageTemplate", out var t) && t.GetString()!.StartsWith("Record {RecordId} failed", StringComparison.Ordinal))
             .ToDictionary(l => l.GetProperty("RecordId").GetString()!, l => l.GetProperty("message").GetString()!);
         Assert.Equal(
-            new[] { 1, 2, 5, 8, 9 }.Select(i => request.Records[i].RecordId).Order(StringComparer.Ordinal),
+            new[] { 1, 5, 8 }.Select(i => request.Records[i].RecordId).Order(StringComparer.Ordinal),
             failures.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("data is not valid base64", failures[request.Records[1].RecordId], StringComparison.Ordinal);
         Assert.Contains("line 2", failures[request.Records[5].RecordId], StringComparison.Ordinal);
         Assert.Contains("badgeHash", failures[request.Records[8].RecordId], StringComparison.Ordinal);
-        Assert.Contains("readAt", failures[request.Records[9].RecordId], StringComparison.Ordinal);
+        var skipped = Assert.Single(lines, l => l.TryGetProperty("SkippedReasons", out _));
+        Assert.Equal(3, skipped.GetProperty("SkippedLineCount").GetInt32());
+        Assert.Equal(
+            "line must have 3 or 4 columns: sensor_id,badge_id,read_at[,rssi]: 2; readAt must be an RFC 3339 date-time with a UTC offset, e.g. 2026-11-25T10:00:00Z: 1",
+            skipped.GetProperty("SkippedReasons").GetString());
 
         var unmapped = Assert.Single(lines, l => l.TryGetProperty("UnmappedSensors", out _));
         Assert.Equal("unknown-sensor-99, warehouse-dock-7", unmapped.GetProperty("UnmappedSensors").GetString());
@@ -147,11 +151,40 @@ public sealed class TransformHandlerTests
         var emf = Assert.Single(lines, l => l.TryGetProperty("_aws", out _));
         Assert.Equal("Transform", emf.GetProperty("FunctionName").GetString());
         Assert.Equal(4, emf.GetProperty("RecordsOk").GetDouble());
-        Assert.Equal(1, emf.GetProperty("RecordsDropped").GetDouble());
-        Assert.Equal(5, emf.GetProperty("RecordsFailed").GetDouble());
+        Assert.Equal(3, emf.GetProperty("RecordsDropped").GetDouble());
+        Assert.Equal(3, emf.GetProperty("RecordsFailed").GetDouble());
+        Assert.Equal(3, emf.GetProperty("SkippedLines").GetDouble());
         Assert.Equal(7, emf.GetProperty("Reads").GetDouble());
         Assert.Equal(2, emf.GetProperty("UnmappedReads").GetDouble());
         Assert.All(lines.Where(l => l.TryGetProperty("level", out _)), l => Assert.Equal("8f1c2d3e-0000-4000-8000-000000000001", l.GetProperty("requestId").GetString()));
+    }
+
+    [Fact]
+    public async Task HandleAsync_AgentRecordWithInvalidLines_LoadsTheValidLinesAndCountsTheOthersByReason()
+    {
+        var harness = await TransformHarness.CreateAsync();
+        const string Data = "aria-l3-pinyon-3-s02,AGENT-BADGE-7001,2026-11-25T10:00:00Z,-50\n"
+            + "aria-l3-pinyon-3-s02,AGENT-BADGE-7002,not-a-time,-50\n"
+            + "aria-l3-pinyon-3-s02,AGENT-BADGE-7003,2026-11-25T10:00:01Z,-500\n"
+            + "aria-l3-pinyon-3-s02,AGENT-BADGE-7004,2026-11-25T10:00:02Z\n";
+        var request = new FirehoseTransformationEvent
+        {
+            Records = [new FirehoseTransformationRecord { RecordId = "r1", ApproximateArrivalTimestamp = 1795600860000, Data = Convert.ToBase64String(Encoding.UTF8.GetBytes(Data)) }],
+        };
+        harness.Output.GetStringBuilder().Clear();
+
+        var response = await harness.Handler.HandleAsync(request, harness.Context());
+
+        var record = Assert.Single(response.Records);
+        Assert.Equal("Ok", record.Result);
+        var rows = TransformHarness.Lines(record).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["2026-11-25 10:00:00.000000", "2026-11-25 10:00:02.000000"], rows.Select(r => r.GetProperty("read_at").GetString()));
+        var log = harness.Output.ToString();
+        Assert.Contains("\"SkippedLineCount\":2", log, StringComparison.Ordinal);
+        Assert.Contains("readAt must be an RFC 3339", log, StringComparison.Ordinal);
+        Assert.Contains("rssi must be an integer", log, StringComparison.Ordinal);
+        var everything = log + JsonSerializer.Serialize(response, TransformResponseJson.Response) + string.Concat(rows.Select(r => r.GetRawText()));
+        Assert.DoesNotContain("AGENT-BADGE", everything, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -183,13 +216,13 @@ public sealed class TransformHandlerTests
         var ok = response.Records.Count(r => r.Result == "Ok");
         Assert.InRange(ok, 1, 39);
         Assert.All(response.Records.Skip(ok), r => Assert.Equal("ProcessingFailed", r.Result));
-        var size = JsonSerializer.SerializeToUtf8Bytes(response, EventsJsonContext.Default.FirehoseTransformationResponse).Length;
+        var size = JsonSerializer.SerializeToUtf8Bytes(response, TransformResponseJson.Response).Length;
         Assert.True(size <= Limit, $"response is {size} bytes, over {Limit}");
         Assert.Contains("6 MB Lambda response", harness.Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task HandleAsync_AwsSampleEventOfPlainText_FailsTheRecordAndAnswersForIt()
+    public async Task HandleAsync_AwsSampleEventOfPlainText_DropsTheRecordCountingItsLineAndAnswersForIt()
     {
         // aws-lambda-dotnet's sample: one record whose data is "hello world" (not a read). BOM stripped by ReadAllText.
         var harness = await TransformHarness.CreateAsync();
@@ -200,7 +233,9 @@ public sealed class TransformHandlerTests
 
         var result = Assert.Single(response.Records);
         Assert.Equal("49572672223665514422805246926656954630972486059535892482", result.RecordId);
-        Assert.Equal("ProcessingFailed", result.Result);
+        // Not a JSON object, so read as an agent line, which is skipped rather than kept with whatever it holds.
+        Assert.Equal("Dropped", result.Result);
+        Assert.Contains("\"SkippedLineCount\":1", harness.Output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,7 +39,17 @@ public sealed class LoopbackServer : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, port);
         });
         var app = builder.Build();
-        app.Run(handler);
+        app.Run(context =>
+        {
+            // Only this machine may call: a Host that is not a loopback name is a browser page elsewhere (DNS rebinding).
+            if (!LocalFolders.IsLoopbackHost(context.Request.Host.Value))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return context.Response.WriteAsync("Forbidden: the local stack answers loopback host names only.\n");
+            }
+
+            return handler(context);
+        });
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

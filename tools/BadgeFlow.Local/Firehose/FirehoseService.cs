@@ -117,7 +117,14 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
         var s3 = input.ExtendedS3DestinationConfiguration ?? input.S3DestinationConfiguration
             ?? throw new AwsErrorException("InvalidArgumentException", "A RedshiftDestinationConfiguration or (Extended)S3DestinationConfiguration is required.");
         var bucket = s3.BucketArn?.Split(":::", 2) is [_, var b] ? b : throw new AwsErrorException("InvalidArgumentException", "BucketARN must look like arn:aws:s3:::bucket.");
-        var root = Path.Combine(_environment.WorkingDirectory, "s3", bucket, (s3.Prefix ?? string.Empty).Replace('/', Path.DirectorySeparatorChar));
+        if (!LocalFolders.IsValidBucketName(bucket))
+        {
+            throw new AwsErrorException("InvalidArgumentException", "BucketARN does not name a valid S3 bucket.");
+        }
+
+        // The bucket is a folder of the working directory, and the prefix a path inside it: never outside.
+        var root = LocalFolders.Confine(Path.Combine(_environment.WorkingDirectory, "s3", bucket), s3.Prefix ?? string.Empty)
+            ?? throw new AwsErrorException("InvalidArgumentException", "Prefix must be a path inside the bucket (no '..' segment).");
         return ("ExtendedS3", new FolderDestination(root, name, _time), s3, s3.ProcessingConfiguration);
     }
 

@@ -104,7 +104,9 @@ public sealed partial class SnsService : IQueryProtocolService, IAsyncDisposable
 
         if (protocol == "file")
         {
-            endpoint = Path.GetFullPath(endpoint, _environment.WorkingDirectory);
+            // Local file endpoints are files of the working directory, never elsewhere on the machine.
+            endpoint = LocalFolders.Confine(_environment.WorkingDirectory, endpoint)
+                ?? throw new AwsErrorException("InvalidParameter", "Invalid parameter: Endpoint must be a path inside the local stack's working directory");
         }
 
         // Same topic, protocol and endpoint answer the existing subscription, as SNS does.
