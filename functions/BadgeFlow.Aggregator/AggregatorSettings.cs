@@ -14,8 +14,16 @@ public sealed record AggregatorSettings(
     SeverityThresholds Thresholds,
     TimeSpan StatementTimeout,
     string? CampusFile,
-    string MetricsNamespace)
+    string MetricsNamespace,
+    TimeSpan PresenceTimeout)
 {
+    /// <summary>
+    /// How long a badge counts as present in the zone of its latest read without being read again. Sensors re-read a
+    /// present badge about every 6 minutes (detected ~96% of the time), so a stayer goes unread for 24 minutes with
+    /// chance e^(-24·0.96/6) ≈ 2%; see docs/density-report.md for the measured choice.
+    /// </summary>
+    public const int DefaultPresenceTimeoutMinutes = 24;
+
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)
     {
@@ -38,6 +46,7 @@ public sealed record AggregatorSettings(
         var timeoutSeconds = env.Int32("STATEMENT_TIMEOUT_SECONDS", defaultValue: 120, min: 1, max: 900);
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
+        var presenceMinutes = env.Int32("PRESENCE_TIMEOUT_MINUTES", defaultValue: DefaultPresenceTimeoutMinutes, min: 1, max: 240);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -63,7 +72,8 @@ public sealed record AggregatorSettings(
             thresholds,
             TimeSpan.FromSeconds(timeoutSeconds),
             campusFile,
-            metricsNamespace);
+            metricsNamespace,
+            TimeSpan.FromMinutes(presenceMinutes));
     }
 
     private static LevelOfService Level(EnvironmentSettings env, string name, LevelOfService defaultValue)
