@@ -141,7 +141,7 @@ public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal
     /// The reads through the Producer's code (parse each minute's body as the API would, pseudonymize, pack into Firehose
     /// records) and Transform's (rows for COPY), loaded into a fresh in-memory warehouse created by the Schema DDL.
     /// </summary>
-    private static Warehouse.Warehouse Load(ConferencePlan plan, CampusRegistry registry)
+    public static Warehouse.Warehouse Load(ConferencePlan plan, CampusRegistry registry)
     {
         // A fixed key: the accuracy run needs stable hashes, not secret ones (nothing leaves the process).
         using var pseudonymizer = new BadgePseudonymizer(Enumerable.Range(0, BadgePseudonymizer.MinKeyBytes).Select(i => (byte)(i * 7 + 1)).ToArray());
@@ -191,11 +191,14 @@ public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal
         return warehouse;
     }
 
-    /// <summary>Every window's report, built by the Aggregator's query and the report builder, against the truth.</summary>
-    private static AccuracySummary Judge(ConferencePlan plan, Warehouse.Warehouse warehouse, IReadOnlyList<ZoneProfile> profiles, TimeSpan presenceTimeout)
+    /// <summary>Every window's report, built by the Aggregator's query and the report builder, beside the window's truth.</summary>
+    public static IReadOnlyList<(WindowCrowd Truth, DensityReport Report)> Reports(
+        ConferencePlan plan, Warehouse.Warehouse warehouse, IReadOnlyList<ZoneProfile> profiles, TimeSpan presenceTimeout)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(warehouse);
         var builder = new DensityReportBuilder(10, SeverityThresholds.Default);
-        var windows = new List<WindowAccuracy>();
+        var reports = new List<(WindowCrowd, DensityReport)>();
         foreach (var crowd in plan.Crowds)
         {
             var window = ReportWindow.StartingAt(EventStart + crowd.Start, plan.Options.WindowLength);
@@ -205,13 +208,21 @@ public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal
             var counts = DensityQuery.Read(
                 result.Columns.Select(c => new ColumnMetadata(c.Name, c.TypeName)).ToArray(),
                 result.Records.Select(r => (IReadOnlyList<Field>)r.Select(ToField).ToArray()).ToArray());
-            var report = builder.Build(window, ReportTrigger.Backfill, profiles.ToArray(), counts);
-            var reported = report.Zones.Select(z => new ReportedZone(z.ZoneId, z.Occupancy, z.Severity is Severity.Critical)).ToArray();
-            windows.Add(ReportAccuracy.Compare(crowd, reported, plan.Campus, SeverityThresholds.Default));
+            reports.Add((crowd, builder.Build(window, ReportTrigger.Backfill, profiles.ToArray(), counts)));
         }
 
-        return new AccuracySummary(windows);
+        return reports;
     }
+
+    /// <summary>Every window's report against the truth.</summary>
+    public static AccuracySummary Judge(ConferencePlan plan, Warehouse.Warehouse warehouse, IReadOnlyList<ZoneProfile> profiles, TimeSpan presenceTimeout) =>
+        new(Reports(plan, warehouse, profiles, presenceTimeout)
+            .Select(r => ReportAccuracy.Compare(
+                r.Truth,
+                r.Report.Zones.Select(z => new ReportedZone(z.ZoneId, z.Occupancy, z.Severity is Severity.Critical)).ToArray(),
+                plan.Campus,
+                SeverityThresholds.Default))
+            .ToArray());
 
     private static Field ToField(WarehouseField f) => new(f.IsNull == true, f.BooleanValue, f.LongValue, f.DoubleValue, f.StringValue);
 

@@ -1,0 +1,50 @@
+using BadgeFlow.Aggregator;
+using BadgeFlow.Domain.Campus;
+using BadgeFlow.Domain.Density;
+using BadgeFlow.Local.Commands;
+using BadgeFlow.Local.Simulator;
+using BadgeFlow.Testing;
+
+namespace BadgeFlow.Local.Tests.Commands;
+
+/// <summary>
+/// The accuracy pipeline (Producer parsing and pseudonymization, Transform's rows, DuckDB, the density SQL, the report
+/// builder) on fixed seeds, against the simulator's ground truth. Loose bounds: the measured figures are in
+/// docs/density-report.md.
+/// </summary>
+public sealed class AccuracyCommandTests
+{
+    private static readonly CampusRegistry Registry = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(AggregatorSettings.DefaultPresenceTimeoutMinutes);
+
+    [Fact]
+    public void Judge_NominalConference_OccupancyWithinTenPercent()
+    {
+        var campus = SimulatedCampus.From(Registry);
+        var plan = ConferenceSimulator.Plan(campus, new ConferenceOptions { Attendees = 8_000, Seed = 2026 });
+        using var warehouse = AccuracyCommand.Load(plan, Registry);
+
+        var accuracy = AccuracyCommand.Judge(plan, warehouse, AggregatorStartup.ToProfiles(Registry), Timeout);
+
+        Assert.Equal(8, accuracy.Windows.Count);
+        Assert.InRange(accuracy.WeightedMape, 0, 0.10);
+        Assert.All(accuracy.Windows, w => Assert.True(w.DensestInTopThree, $"window {w.Index}"));
+    }
+
+    [Fact]
+    public void Reports_Crush_BlockedCorridorCriticalInTheFirstReportAfterItForms()
+    {
+        var campus = SimulatedCampus.From(Registry);
+        var options = AccuracyScenario.All(campus).Single(s => s.Name == "crush").Configure(new ConferenceOptions { Attendees = 8_000, Seed = 2026 });
+        var plan = ConferenceSimulator.Plan(campus, options);
+        using var warehouse = AccuracyCommand.Load(plan, Registry);
+
+        var reports = AccuracyCommand.Reports(plan, warehouse, AggregatorStartup.ToProfiles(Registry), Timeout);
+
+        // The keynote (windows 1–2) lets out at 45 minutes: window 3 is the first whose end finds the corridor jammed.
+        var (truth, report) = reports[3];
+        var corridor = report.Zones.Single(z => z.ZoneId == AccuracyScenario.CrushCorridor);
+        Assert.True(truth.Zones.Single(z => z.ZoneId == AccuracyScenario.CrushCorridor).Occupancy > 1_500, "the corridor is truly over capacity");
+        Assert.Equal(Severity.Critical, corridor.Severity);
+    }
+}
