@@ -40,7 +40,7 @@ public sealed class EndpointTests
     }
 }
 
-/// <summary>Error bodies from /work/shared/reference/wire parsed as botocore parses them (expected values: the
+/// <summary>Error bodies from tests/fixtures/aws-reference/wire parsed as botocore parses them (expected values: the
 /// <c>.expected.json</c> botocore produced, and the wire notes' rules for <c>__type</c>).</summary>
 public sealed class ErrorParserTests
 {
@@ -49,7 +49,7 @@ public sealed class ErrorParserTests
     [InlineData("botocore--storagegateway-delete-gateway-error.json", "ValidationException", "1 validation error detected: Value 'foobar' at 'gatewayARN' failed to satisfy constraint: Member must have length greater than or equal to 50")]
     public void ParseJson_ReferenceBody_GivesCodeAfterHashAndMessage(string file, string code, string message)
     {
-        var body = File.ReadAllBytes(RepositoryPaths.Shared("reference", "wire", "json-errors", file));
+        var body = File.ReadAllBytes(RepositoryPaths.AwsReference("wire", "json-errors", file));
         var error = AwsErrorParser.ParseJson("Test", 400, body, "rid-1", null);
         Assert.Equal(code, error.ErrorCode);
         Assert.Equal(message, error.ServiceMessage);
@@ -76,7 +76,7 @@ public sealed class ErrorParserTests
     [Fact]
     public void ParseQuery_ReferenceSnsError_MatchesBotocore()
     {
-        var body = File.ReadAllBytes(RepositoryPaths.Shared("reference", "wire", "sns", "botocore--sns-delete-topic-error.xml"));
+        var body = File.ReadAllBytes(RepositoryPaths.AwsReference("wire", "sns", "botocore--sns-delete-topic-error.xml"));
         var error = AwsErrorParser.ParseQuery("SNS", 400, body, null);
         // botocore--sns-delete-topic-error.expected.json: Code InvalidParameter, Message TopicArn, RequestId 8c4c8aa7-…
         Assert.Equal("InvalidParameter", error.ErrorCode);

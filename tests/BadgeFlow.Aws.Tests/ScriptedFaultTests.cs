@@ -158,7 +158,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task Send_ReferenceJsonThrottlingBody_IsRetried()
     {
-        var throttled = File.ReadAllText(RepositoryPaths.Shared("reference", "wire", "json-errors", "botocore--dynamodb-put-item-error.json"));
+        var throttled = File.ReadAllText(RepositoryPaths.AwsReference("wire", "json-errors", "botocore--dynamodb-put-item-error.json"));
         _endpoint.Enqueue(ScriptedResponse.Json(400, throttled), ScriptedResponse.Json(200, Success2));
 
         var result = await new FirehoseClient(TestAws.Transport(_endpoint.Url)).PutRecordBatchAsync("reads", TwoRecords, CancellationToken.None);
@@ -169,7 +169,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task Send_ReferenceJsonValidationBody_IsNotRetried()
     {
-        var invalid = File.ReadAllText(RepositoryPaths.Shared("reference", "wire", "json-errors", "botocore--storagegateway-delete-gateway-error.json"));
+        var invalid = File.ReadAllText(RepositoryPaths.AwsReference("wire", "json-errors", "botocore--storagegateway-delete-gateway-error.json"));
         _endpoint.Enqueue(ScriptedResponse.Json(400, invalid, "rid-v"));
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() =>
@@ -183,7 +183,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task Publish_ReferenceQueryErrorBody_ThrowsInvalidParameter()
     {
-        _endpoint.Enqueue(ScriptedResponse.Xml(400, File.ReadAllText(RepositoryPaths.Shared("reference", "wire", "sns", "botocore--sns-delete-topic-error.xml"))));
+        _endpoint.Enqueue(ScriptedResponse.Xml(400, File.ReadAllText(RepositoryPaths.AwsReference("wire", "sns", "botocore--sns-delete-topic-error.xml"))));
 
         var error = await Assert.ThrowsAsync<AwsServiceException>(() => new SnsClient(TestAws.Transport(_endpoint.Url)).PublishAsync(
             new PublishRequest("arn:aws:sns:us-east-1:123456789012:t", "m", null, null, new Dictionary<string, MessageAttributeValue>()), CancellationToken.None));
@@ -196,7 +196,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task Publish_ReferenceResponse_ReturnsMessageIdAndSendsTheFormBody()
     {
-        _endpoint.Enqueue(ScriptedResponse.Xml(200, File.ReadAllText(RepositoryPaths.Shared("reference", "wire", "sns", "botocore--sns-publish.xml"))));
+        _endpoint.Enqueue(ScriptedResponse.Xml(200, File.ReadAllText(RepositoryPaths.AwsReference("wire", "sns", "botocore--sns-publish.xml"))));
 
         var id = await new SnsClient(TestAws.Transport(_endpoint.Url)).PublishAsync(
             new PublishRequest("arn:aws:sns:us-east-1:123456789012:t", "a b&c", "S", "json", new Dictionary<string, MessageAttributeValue>

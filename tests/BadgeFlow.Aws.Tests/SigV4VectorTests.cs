@@ -15,7 +15,7 @@ public sealed class SigV4VectorTests
     [InlineData("post-x-www-form-urlencoded-parameters")]
     public void Sign_AwsTestVector_ProducesTheVectorsAuthorizationHeader(string vector)
     {
-        var folder = RepositoryPaths.Shared("reference", "sigv4", vector, "crt");
+        var folder = RepositoryPaths.AwsReference("sigv4", vector, "crt");
         using var context = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "context.json")));
         var root = context.RootElement;
         var credentials = root.GetProperty("credentials");

@@ -7,7 +7,7 @@ using BadgeFlow.Testing;
 namespace BadgeFlow.Runtime.Tests;
 
 /// <summary>
-/// The event contracts against AWS's public sample events (../shared/reference/events, see PROVENANCE.md there):
+/// The event contracts against AWS's public sample events (tests/fixtures/aws-reference/events, see PROVENANCE.md there):
 /// every conforming request sample deserializes without losing a member, and every response sample serializes back
 /// to exactly its shape. Expected field values below are copied by hand from the sample files.
 /// </summary>
@@ -368,7 +368,7 @@ public sealed class EventContractTests
 
     private static IEnumerable<string> SampleFiles()
     {
-        var root = RepositoryPaths.Shared("reference", "events");
+        var root = RepositoryPaths.AwsReference("events");
         return Directory.EnumerateFiles(root, "*.json", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(root, path).Replace('\\', '/'))
             .Where(path => !path.StartsWith("_templates/", StringComparison.Ordinal) && !path.StartsWith("_nonconforming/", StringComparison.Ordinal))
@@ -377,7 +377,7 @@ public sealed class EventContractTests
 
     private static byte[] ReadSample(string relativePath)
     {
-        var bytes = File.ReadAllBytes(RepositoryPaths.Shared(["reference", "events", .. relativePath.Split('/')]));
+        var bytes = File.ReadAllBytes(RepositoryPaths.AwsReference(["events", .. relativePath.Split('/')]));
 
         // Six aws-lambda-dotnet samples start with a UTF-8 BOM, which Utf8JsonReader rejects (PROVENANCE.md).
         return bytes.AsSpan().StartsWith(Utf8Bom) ? bytes[Utf8Bom.Length..] : bytes;

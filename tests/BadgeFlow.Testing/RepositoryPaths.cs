@@ -1,7 +1,7 @@
 namespace BadgeFlow.Testing;
 
-/// <summary>Finds the repository (the folder holding Functions.sln) and the read-only shared/ folder beside it, from
-/// wherever the test assembly runs.</summary>
+/// <summary>Finds the repository (the folder holding Functions.sln) from wherever the test assembly runs. Everything the
+/// tests read lives inside it.</summary>
 public static class RepositoryPaths
 {
     private static readonly Lazy<string> Root = new(FindRoot);
@@ -11,18 +11,10 @@ public static class RepositoryPaths
     /// <summary>A path under the repository, e.g. <c>Repo("events", "transform", "mixed.json")</c>.</summary>
     public static string Repo(params string[] parts) => Path.Combine([RepositoryRoot, .. parts]);
 
-    /// <summary>A path under ../shared (DESIGN.md, reference samples); fails with a clear message when it is missing.</summary>
-    public static string Shared(params string[] parts)
-    {
-        var shared = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
-        if (!Directory.Exists(shared))
-        {
-            throw new DirectoryNotFoundException(
-                $"The shared folder was not found at {shared}: the tests read AWS reference samples from ../shared beside the repository.");
-        }
-
-        return Path.Combine([shared, .. parts]);
-    }
+    /// <summary>A path under tests/fixtures/aws-reference: AWS's public sample events, SigV4 vectors and wire samples,
+    /// copied into the repository with their sources and licences (PROVENANCE.md there).</summary>
+    public static string AwsReference(params string[] parts) =>
+        Path.Combine([RepositoryRoot, "tests", "fixtures", "aws-reference", .. parts]);
 
     private static string FindRoot()
     {

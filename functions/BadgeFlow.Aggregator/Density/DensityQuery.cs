@@ -136,11 +136,5 @@ public sealed class DensityQuery
             : throw new InvalidDataException($"latest_read_at '{text}' is not a timestamp.");
     }
 
-    private static string LoadSql()
-    {
-        using var stream = typeof(DensityQuery).Assembly.GetManifestResourceStream("DensityQuery.sql")
-            ?? throw new InvalidOperationException("The embedded resource DensityQuery.sql is missing from the Aggregator.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static string LoadSql() => SqlScript.LoadEmbedded(typeof(DensityQuery).Assembly, "DensityQuery.sql");
 }

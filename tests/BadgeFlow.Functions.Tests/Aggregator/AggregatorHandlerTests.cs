@@ -69,6 +69,8 @@ public sealed class AggregatorHandlerTests
         Assert.Equal(BadgeFlow.Aggregator.Density.DensityQuery.Sql, statement.Sql);
         Assert.Equal("badgeflow", statement.Target.WorkgroupName);
         Assert.DoesNotContain("2026-11-25", statement.Sql, StringComparison.Ordinal); // values only ever travel as parameters
+        Assert.DoesNotContain("--", statement.Sql, StringComparison.Ordinal); // the file's comments stay in the repository
+        Assert.Contains(":window_end", statement.Sql, StringComparison.Ordinal);
     }
 
     [Fact]

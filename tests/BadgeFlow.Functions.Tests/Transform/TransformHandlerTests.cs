@@ -193,7 +193,7 @@ public sealed class TransformHandlerTests
     {
         // aws-lambda-dotnet's sample: one record whose data is "hello world" (not a read). BOM stripped by ReadAllText.
         var harness = await TransformHarness.CreateAsync();
-        var json = File.ReadAllText(RepositoryPaths.Shared("reference", "events", "firehose-transform", "aws-lambda-dotnet--kinesis-firehose-event.json"));
+        var json = File.ReadAllText(RepositoryPaths.AwsReference("events", "firehose-transform", "aws-lambda-dotnet--kinesis-firehose-event.json"));
         var request = JsonSerializer.Deserialize(json, EventsJsonContext.Default.FirehoseTransformationEvent)!;
 
         var response = await harness.Handler.HandleAsync(request, harness.Context());
