@@ -210,7 +210,7 @@ public static class ConferenceSimulator
 
                     if (destination != current)
                     {
-                        t = Walk(random, attendee, current, destination, t, until, leaveAt);
+                        t = Walk(random, attendee, current, destination, t, until);
                     }
 
                     if (t < until)
@@ -227,13 +227,14 @@ public static class ConferenceSimulator
         }
 
         /// <summary>Crossing a corridor between two zones takes a minute or three, during which its sensors read.</summary>
-        private TimeSpan Walk(Random random, int attendee, int from, int to, TimeSpan t, TimeSpan until, TimeSpan slotEnd)
+        private TimeSpan Walk(Random random, int attendee, int from, int to, TimeSpan t, TimeSpan until)
         {
             // The crush: the keynote lets out into one corridor whose exit is blocked, and people are held there.
             if (blockedCorridor >= 0 && from >= 0 && campus.Zones[from].Kind is ZoneKind.Keynote
                 && campus.Zones[from].Venue == campus.Zones[blockedCorridor].Venue && campus.Zones[to].Kind is not ZoneKind.Keynote)
             {
-                var released = Min(slotEnd, t + Uniform(random, options.CrushHold.Min, options.CrushHold.Max));
+                // Held past the break if need be: the crowd leaves when the exit is cleared, not when the agenda says.
+                var released = Min(agenda.Duration, t + Uniform(random, options.CrushHold.Min, options.CrushHold.Max));
                 Stay(random, attendee, blockedCorridor, t, released);
                 return released;
             }
