@@ -1,6 +1,5 @@
 using BadgeFlow.Aggregator;
 using BadgeFlow.Domain.Campus;
-using BadgeFlow.Domain.Density;
 using BadgeFlow.Local.Commands;
 using BadgeFlow.Local.Simulator;
 using BadgeFlow.Testing;
