@@ -20,11 +20,22 @@ MAX_GLIBC ?= 2.34
 # the local stack use, so a `sam build` running beside them never races them for the same files.
 PUBLISH_ROOT ?= $(CURDIR)/artifacts/sam-publish
 
+# Where `make bootstraps` leaves the four functions as SAM would package them: <dir>/<LogicalId>/bootstrap. The tests run
+# these very binaries behind a fake Runtime API (tools/test.sh builds them once per run and passes this folder on).
+BOOTSTRAPS_DIR ?= $(CURDIR)/artifacts/bootstraps
+FUNCTIONS := ProducerFunction TransformFunction AggregatorFunction SchemaFunction
+
+ifneq ($(filter build-%,$(MAKECMDGOALS)),)
 ifndef ARTIFACTS_DIR
 $(error ARTIFACTS_DIR is not set: SAM passes it; to try a target by hand run `make build-TransformFunction ARTIFACTS_DIR=/tmp/transform`)
 endif
+endif
 
-.PHONY: build-ProducerFunction build-TransformFunction build-AggregatorFunction build-SchemaFunction
+.PHONY: bootstraps build-ProducerFunction build-TransformFunction build-AggregatorFunction build-SchemaFunction
+
+# One after another: the functions share the libraries' build outputs under PUBLISH_ROOT/build.
+bootstraps:
+	@for f in $(FUNCTIONS); do $(MAKE) --no-print-directory build-$$f ARTIFACTS_DIR="$(BOOTSTRAPS_DIR)/$$f" || exit 1; done
 
 build-ProducerFunction:
 	$(call publish-function,BadgeFlow.Producer)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aws.Sns;
@@ -21,6 +22,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly AggregatorSettings _settings;
     private readonly IReadOnlyList<ZoneProfile> _zones;
     private readonly DensityQuery _densityQuery;
+    private readonly WatermarkQuery _watermarkQuery;
     private readonly ISns _sns;
     private readonly DensityReportBuilder _builder;
     private readonly ReportMessageComposer _composer;
@@ -31,6 +33,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         AggregatorSettings settings,
         IReadOnlyList<ZoneProfile> zones,
         DensityQuery densityQuery,
+        WatermarkQuery watermarkQuery,
         ISns sns,
         ReportMessageComposer composer,
         TimeProvider time,
@@ -39,6 +42,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(densityQuery);
+        ArgumentNullException.ThrowIfNull(watermarkQuery);
         ArgumentNullException.ThrowIfNull(sns);
         ArgumentNullException.ThrowIfNull(composer);
         ArgumentNullException.ThrowIfNull(time);
@@ -46,6 +50,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _settings = settings;
         _zones = zones;
         _densityQuery = densityQuery;
+        _watermarkQuery = watermarkQuery;
         _sns = sns;
         _builder = new DensityReportBuilder(settings.TopZones, settings.Thresholds);
         _composer = composer;
@@ -68,6 +73,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
 
         try
         {
+            var (watermark, checks) = await AwaitWatermarkAsync(window, context).ConfigureAwait(false);
             var started = _time.GetTimestamp();
             var counted = await _densityQuery.RunAsync(window, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
             var queryTime = _time.GetElapsedTime(started);
@@ -76,7 +82,15 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 counted.StatementId, counted.Counts.Zones.Count, (long)queryTime.TotalMilliseconds, counted.Pages);
 
             var report = _builder.Build(window, trigger, _zones, counted.Counts);
-            var message = _composer.Compose(report);
+            var completeness = ReportCompleteness.Of(watermark, window.Start, window.End, counted.Counts.Reads);
+            if (!completeness.Complete)
+            {
+                log.Warning(
+                    "Publishing window {WindowStart} provisionally after {Checks} watermark checks: data reaches {Watermark}, about {MissingReads} reads may be missing",
+                    Iso(window.Start), checks, watermark is { } w ? Iso(w) : "nothing", completeness.MissingReadsEstimate);
+            }
+
+            var message = _composer.Compose(report, completeness);
             if (message.ZonesOmitted > 0)
             {
                 log.Warning(
@@ -106,7 +120,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             metrics.Record("Severity", (int)report.Severity, MetricUnit.None);
             metrics.Record("QueryTime", queryTime.TotalMilliseconds, MetricUnit.Milliseconds);
             metrics.Bytes("MessageBytes", message.PublishBytes);
-            if (report.Freshness.LagBehindWindowEnd is { } lag)
+            metrics.Count("ProvisionalReports", completeness.Complete ? 0 : 1);
+            metrics.Count("WatermarkChecks", checks);
+            // Window end minus the watermark (latest received_at loaded), when the report was counted: the freshness alarm's metric.
+            if (completeness.DataLag is { } lag)
             {
                 metrics.Record("DataLag", lag.TotalSeconds, MetricUnit.Seconds);
             }
@@ -119,7 +136,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 report.Zones.Count,
                 message.ZonesIncluded,
                 message.PublishBytes,
-                messageId);
+                messageId)
+            {
+                Complete = completeness.Complete,
+            };
         }
         catch (Exception error)
         {
@@ -131,6 +151,33 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         {
             metrics.Flush(_metricsOutput);
         }
+    }
+
+    /// <summary>
+    /// The completeness rule: the watermark (latest <c>received_at</c> loaded) must reach the window end. While it does
+    /// not, waits <see cref="AggregatorSettings.CompletenessPoll"/> and asks again, for at most
+    /// <see cref="AggregatorSettings.CompletenessWait"/> and never into the time the density query and publishing need.
+    /// </summary>
+    private async Task<(DateTimeOffset? Watermark, int Checks)> AwaitWatermarkAsync(ReportWindow window, LambdaContext context)
+    {
+        var queryDeadline = context.Deadline - PublishReserve;
+        var waitUntil = _time.GetUtcNow() + _settings.CompletenessWait;
+        var budgetEnd = queryDeadline - _settings.StatementTimeout;
+        if (budgetEnd < waitUntil)
+        {
+            waitUntil = budgetEnd;
+        }
+
+        var watermark = await _watermarkQuery.RunAsync(window, queryDeadline, context.CancellationToken).ConfigureAwait(false);
+        var checks = 1;
+        while (!ReportCompleteness.IsComplete(watermark, window.End) && _time.GetUtcNow() + _settings.CompletenessPoll <= waitUntil)
+        {
+            await Task.Delay(_settings.CompletenessPoll, _time, context.CancellationToken).ConfigureAwait(false);
+            watermark = await _watermarkQuery.RunAsync(window, queryDeadline, context.CancellationToken).ConfigureAwait(false);
+            checks++;
+        }
+
+        return (watermark, checks);
     }
 
     /// <summary>The window and trigger an event asks for; throws <see cref="ArgumentException"/> for an event that names

@@ -15,6 +15,8 @@ public sealed record AggregatorSettings(
     TimeSpan StatementTimeout,
     string? CampusFile,
     string MetricsNamespace,
+    TimeSpan CompletenessWait,
+    TimeSpan CompletenessPoll,
     TimeSpan PresenceTimeout)
 {
     /// <summary>
@@ -47,6 +49,9 @@ public sealed record AggregatorSettings(
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
         var presenceMinutes = env.Int32("PRESENCE_TIMEOUT_MINUTES", defaultValue: DefaultPresenceTimeoutMinutes, min: 1, max: 240);
+        // How long a run may wait for the watermark to reach the window end before publishing provisionally.
+        var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
+        var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -73,6 +78,8 @@ public sealed record AggregatorSettings(
             TimeSpan.FromSeconds(timeoutSeconds),
             campusFile,
             metricsNamespace,
+            TimeSpan.FromSeconds(completenessWaitSeconds),
+            TimeSpan.FromSeconds(completenessPollSeconds),
             TimeSpan.FromMinutes(presenceMinutes));
     }
 

@@ -1,3 +1,4 @@
+using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aws.RedshiftData;
@@ -48,6 +49,6 @@ public static class AggregatorStartup
     {
         ArgumentNullException.ThrowIfNull(settings);
         var runner = new StatementRunner(redshift, time, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
-        return new AggregatorHandler(settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), sns, new ReportMessageComposer(), time, metricsOutput);
+        return new AggregatorHandler(settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time, metricsOutput);
     }
 }

@@ -256,6 +256,22 @@ public sealed partial class PipelineResourceTests
     }
 
     [Fact]
+    public void DataLagAlarm_WatchesAggregatorsEmfMetricInItsNamespace_NotifiesAlarmTopic()
+    {
+        var alarm = Assert.Single(
+            Template.ResourcesOfType("AWS::CloudWatch::Alarm").Select(a => a.Value["Properties"]!),
+            a => a["MetricName"]!.ToString() == "DataLag");
+
+        // The Aggregator's EMF: namespace METRICS_NAMESPACE, dimension FunctionName=Aggregator (AggregatorHandler).
+        Assert.Equal(
+            Template.Properties("AggregatorFunction")["Environment"]!["Variables"]!["METRICS_NAMESPACE"]!["Fn::Sub"]!.ToString(),
+            alarm["Namespace"]!["Fn::Sub"]!.ToString());
+        var dimension = Assert.Single(alarm["Dimensions"]!.AsArray());
+        Assert.Equal(("FunctionName", "Aggregator"), (dimension!["Name"]!.ToString(), dimension["Value"]!.ToString()));
+        Assert.Equal("AlarmTopic", alarm["AlarmActions"]![0]!["Ref"]!.ToString());
+    }
+
+    [Fact]
     public void Outputs_NameWhatOperatorsNeed()
     {
         foreach (var output in new[] { "ApiUrl", "ApiKeyId", "TopicArn", "DeliveryStreamName" })

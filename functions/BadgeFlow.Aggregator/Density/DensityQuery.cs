@@ -118,7 +118,7 @@ public sealed class DensityQuery
     }
 
     /// <summary>The Data API returns TIMESTAMP as text, "YYYY-MM-DD HH:MM:SS" with a fraction only when there is one.</summary>
-    private static DateTimeOffset? Timestamp(IReadOnlyList<Field> row, int i)
+    internal static DateTimeOffset? Timestamp(IReadOnlyList<Field> row, int i)
     {
         if (row[i].IsNull)
         {

@@ -17,7 +17,23 @@ public sealed record ReportDocument(
     [property: JsonPropertyName("zones")] IReadOnlyList<ZoneDocument> Zones,
     [property: JsonPropertyName("zonesOmitted")] int ZonesOmitted,
     [property: JsonPropertyName("unregisteredZones")] IReadOnlyList<UnregisteredZoneDocument> UnregisteredZones,
-    [property: JsonPropertyName("unregisteredZonesOmitted")] int UnregisteredZonesOmitted);
+    [property: JsonPropertyName("unregisteredZonesOmitted")] int UnregisteredZonesOmitted)
+{
+    /// <summary>Whether the data reached the window end (docs/density-report.md, "Completeness"); absent when the
+    /// Aggregator did not check.</summary>
+    [JsonPropertyName("completeness")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CompletenessDocument? Completeness { get; init; }
+}
+
+/// <summary><c>provisional</c> is true when the report was counted before the warehouse's watermark (latest
+/// <c>received_at</c> loaded) reached the window end; <c>missingReadsEstimate</c> is then the window's loaded reads
+/// extrapolated over the part the data does not reach.</summary>
+public sealed record CompletenessDocument(
+    [property: JsonPropertyName("provisional")] bool Provisional,
+    [property: JsonPropertyName("watermark")] string? Watermark,
+    [property: JsonPropertyName("dataLagSeconds")] double? DataLagSeconds,
+    [property: JsonPropertyName("missingReadsEstimate")] long? MissingReadsEstimate);
 
 public sealed record WindowDocument(
     [property: JsonPropertyName("start")] string Start,
@@ -74,7 +90,13 @@ public sealed record AggregatorResponse(
     [property: JsonPropertyName("zones")] int Zones,
     [property: JsonPropertyName("zonesInMessage")] int ZonesInMessage,
     [property: JsonPropertyName("messageBytes")] int MessageBytes,
-    [property: JsonPropertyName("messageId")] string MessageId);
+    [property: JsonPropertyName("messageId")] string MessageId)
+{
+    /// <summary>False for a provisional report; null when the Aggregator did not check completeness.</summary>
+    [JsonPropertyName("complete")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Complete { get; init; }
+}
 
 /// <summary>The SNS <c>MessageStructure=json</c> envelope: one string per protocol, <c>default</c> required.</summary>
 public sealed record SnsMessageStructure(

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
 
@@ -52,10 +53,14 @@ public sealed class ReportMessageComposer
         _maxBytes = maxBytes;
     }
 
-    public ReportMessage Compose(DensityReport report)
+    public ReportMessage Compose(DensityReport report) => Compose(report, null);
+
+    /// <summary>The report, marked provisional in subject, text and JSON when <paramref name="completeness"/> says the
+    /// data did not reach the window end.</summary>
+    public ReportMessage Compose(DensityReport report, ReportCompleteness? completeness)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var subject = Subject(report);
+        var subject = Subject(report, completeness);
         var attributes = Attributes(report);
         var fixedBytes = Encoding.UTF8.GetByteCount(subject) + attributes.Sum(a =>
             Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value.DataType) + Encoding.UTF8.GetByteCount(a.Value.StringValue));
@@ -66,7 +71,7 @@ public sealed class ReportMessageComposer
         // campus whole only to measure it is the expensive part, so the bytes per zone are estimated from the densest
         // zones first, and the whole campus is rendered only when the estimate says it may fit.
         var all = report.Zones.Count;
-        var none = Render(report, 0);
+        var none = Render(report, completeness, 0);
         var sizeOfNone = SizeOf(none);
         if (sizeOfNone > _maxBytes)
         {
@@ -79,7 +84,7 @@ public sealed class ReportMessageComposer
         }
 
         var sampleCount = Math.Min(all, EstimateSample);
-        var sample = Render(report, sampleCount);
+        var sample = Render(report, completeness, sampleCount);
         var sizeOfSample = SizeOf(sample);
         if (sampleCount == all && sizeOfSample <= _maxBytes)
         {
@@ -90,7 +95,7 @@ public sealed class ReportMessageComposer
         var estimate = (int)((_maxBytes - sizeOfNone) / perZone);
         if (estimate >= all)
         {
-            var whole = Render(report, all);
+            var whole = Render(report, completeness, all);
             var sizeOfWhole = SizeOf(whole);
             if (sizeOfWhole <= _maxBytes)
             {
@@ -98,7 +103,7 @@ public sealed class ReportMessageComposer
             }
         }
 
-        var (message, size, included) = LargestThatFits(report, SizeOf, none, sizeOfNone, all, Math.Clamp(estimate, 0, all - 1));
+        var (message, size, included) = LargestThatFits(report, completeness, SizeOf, none, sizeOfNone, all, Math.Clamp(estimate, 0, all - 1));
         return new ReportMessage(subject, message, attributes, included, all - included, size);
     }
 
@@ -108,7 +113,7 @@ public sealed class ReportMessageComposer
     /// estimate was off, which keeps a 5,000-zone campus to a handful of renders.
     /// </summary>
     private (string Message, int Size, int Included) LargestThatFits(
-        DensityReport report, Func<string, int> sizeOf, string none, int sizeOfNone, int all, int estimate)
+        DensityReport report, ReportCompleteness? completeness, Func<string, int> sizeOf, string none, int sizeOfNone, int all, int estimate)
     {
         // Invariant: `low` fits (with its rendering in best), `high + 1` does not.
         var (best, bestSize, low, high) = (none, sizeOfNone, 0, all - 1);
@@ -116,7 +121,7 @@ public sealed class ReportMessageComposer
         var probe = estimate;
         while (true)
         {
-            var rendered = Render(report, probe);
+            var rendered = Render(report, completeness, probe);
             var probeSize = sizeOf(rendered);
             if (probeSize <= _maxBytes)
             {
@@ -150,7 +155,7 @@ public sealed class ReportMessageComposer
         while (low < high)
         {
             var middle = low + ((high - low + 1) / 2);
-            var rendered = Render(report, middle);
+            var rendered = Render(report, completeness, middle);
             var middleSize = sizeOf(rendered);
             if (middleSize <= _maxBytes)
             {
@@ -169,12 +174,12 @@ public sealed class ReportMessageComposer
     public static string ReportJson(DensityReport report, int zonesIncluded) =>
         JsonSerializer.Serialize(Document(report, zonesIncluded), Json.ReportDocument);
 
-    private static string Render(DensityReport report, int zonesIncluded)
+    private static string Render(DensityReport report, ReportCompleteness? completeness, int zonesIncluded)
     {
-        var json = ReportJson(report, zonesIncluded);
+        var json = JsonSerializer.Serialize(Document(report, zonesIncluded) with { Completeness = CompletenessPart(completeness) }, Json.ReportDocument);
         var structure = new SnsMessageStructure(
-            Default: Text(report, allZones: null),
-            Email: Text(report, allZones: zonesIncluded),
+            Default: Text(report, completeness, allZones: null),
+            Email: Text(report, completeness, allZones: zonesIncluded),
             Sms: Sms(report),
             Sqs: json,
             Lambda: json,
@@ -183,10 +188,14 @@ public sealed class ReportMessageComposer
     }
 
     /// <summary>"BadgeFlow CRITICAL 2026-11-25 10:00-10:15 UTC, worst Foyer 5.50/m2 F 55%": one line, no control characters, under 100 characters (SNS's rules).</summary>
-    public static string Subject(DensityReport report)
+    public static string Subject(DensityReport report) => Subject(report, null);
+
+    /// <summary>As <see cref="Subject(DensityReport)"/>, with "PROVISIONAL" after the severity when the data did not reach the window end.</summary>
+    public static string Subject(DensityReport report, ReportCompleteness? completeness)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var head = $"BadgeFlow {SeverityText(report.Severity)} {report.Window.Start:yyyy-MM-dd HH:mm}-{report.Window.End:HH:mm} UTC";
+        var mark = completeness is { Complete: false } ? " PROVISIONAL" : string.Empty;
+        var head = $"BadgeFlow {SeverityText(report.Severity)}{mark} {report.Window.Start:yyyy-MM-dd HH:mm}-{report.Window.End:HH:mm} UTC";
         if (report.WorstZone is not { } worst)
         {
             return head + ", no zones";
@@ -209,11 +218,11 @@ public sealed class ReportMessageComposer
         return Truncate(line, SmsLength);
     }
 
-    private static string Text(DensityReport report, int? allZones)
+    private static string Text(DensityReport report, ReportCompleteness? completeness, int? allZones)
     {
         var text = new StringBuilder(512 + (80 * (allZones ?? 0)));
         var window = report.Window;
-        text.Append(CultureInfo.InvariantCulture, $"BadgeFlow density report: {SeverityText(report.Severity)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"BadgeFlow density report: {SeverityText(report.Severity)}{(completeness is { Complete: false } ? " (PROVISIONAL)" : string.Empty)}\n");
         text.Append(CultureInfo.InvariantCulture, $"Window: {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC ({window.Length.TotalMinutes:0} min)");
         text.Append(report.Trigger.ScheduledTime is { } scheduled
             ? string.Create(CultureInfo.InvariantCulture, $", scheduled run of {scheduled:yyyy-MM-dd HH:mm} UTC\n")
@@ -230,6 +239,15 @@ public sealed class ReportMessageComposer
         text.Append(report.Freshness.LatestReadAt is { } latest
             ? string.Create(CultureInfo.InvariantCulture, $"Data: latest read loaded {latest:yyyy-MM-dd HH:mm:ss} UTC, {Lag(report.Freshness.LagBehindWindowEnd)} before the window closed.\n")
             : "Data: no read loaded before the window closed. Check the pipeline.\n");
+        if (completeness is { Complete: false } provisional)
+        {
+            text.Append(provisional.Watermark is { } watermark
+                ? string.Create(CultureInfo.InvariantCulture, $"PROVISIONAL: the warehouse holds reads received up to {watermark:yyyy-MM-dd HH:mm:ss} UTC, {Lag(provisional.DataLag)} short of the window end")
+                : "PROVISIONAL: the warehouse holds no read received since the window started");
+            text.Append(provisional.MissingReadsEstimate is { } missing
+                ? string.Create(CultureInfo.InvariantCulture, $"; about {missing} reads may be missing. A correction follows if the figures change.\n")
+                : ". A correction follows if the figures change.\n");
+        }
         if (report.UnregisteredZones.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Zones in the data but not in the campus registry: {report.UnregisteredZones.Count}.\n");
@@ -285,6 +303,14 @@ public sealed class ReportMessageComposer
             unregistered,
             report.UnregisteredZones.Count - unregistered.Count);
     }
+
+    private static CompletenessDocument? CompletenessPart(ReportCompleteness? completeness) => completeness is null
+        ? null
+        : new CompletenessDocument(
+            !completeness.Complete,
+            completeness.Watermark is { } watermark ? watermark.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture) : null,
+            completeness.DataLag?.TotalSeconds,
+            completeness.MissingReadsEstimate);
 
     private static ZoneDocument Zone(ZoneDensity zone) => new(
         zone.Rank, zone.ZoneId, zone.Name, zone.Venue, zone.AreaSquareMetres, zone.Capacity, zone.Footfall, zone.Occupancy,

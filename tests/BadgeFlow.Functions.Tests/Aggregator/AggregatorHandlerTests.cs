@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BadgeFlow.Aggregator;
+using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
@@ -26,17 +27,29 @@ public sealed class AggregatorHandlerTests
     private readonly StringWriter _logs = new();
     private readonly StringWriter _metrics = new();
 
+    // The watermark each check sees, in order (the last repeats); 10:15:20 is past the window end: complete.
+    private readonly Queue<string?> _watermarks = new(["2026-11-25 10:15:20"]);
+    private readonly IReadOnlyList<IReadOnlyList<Field>> _densityRecords;
+
     public AggregatorHandlerTests()
     {
-        _redshift.Columns = DensityRows.Columns;
-        _redshift.Records =
+        _densityRecords =
         [
             DensityRows.Summary(reads: 2_000, badges: 260, unmapped: 12, latestReadAt: "2026-11-25 10:14:58.25"),
             DensityRows.Zone("cafe", 10, 8, 0, 0),
             DensityRows.Zone("foyer", 130, 110, 120, 100),
             DensityRows.Zone("hall", 95, 90, 70, 60),
         ];
+        _redshift.Answer = request => request.Sql == WatermarkQuery.Sql
+            ? (WatermarkColumns, [[_watermarks.Count > 1 ? Stamp(_watermarks.Dequeue()) : Stamp(_watermarks.Peek())]])
+            : (DensityRows.Columns, _densityRecords);
     }
+
+    private static readonly IReadOnlyList<ColumnMetadata> WatermarkColumns = [new("watermark", "timestamp")];
+
+    private static Field Stamp(string? text) => text is null ? new(true, null, null, null, null) : new(false, null, null, null, text);
+
+    private List<StatementRequest> DensityStatements() => _redshift.Executed.Where(s => s.Sql == BadgeFlow.Aggregator.Density.DensityQuery.Sql).ToList();
 
     private static AggregatorSettings Settings(int topZones = 2) => AggregatorSettings.Read(new EnvironmentSettings(new Dictionary<string, string>
     {
@@ -61,7 +74,7 @@ public sealed class AggregatorHandlerTests
 
         // scheduledTime 10:22, lag 7 min → 10:15 → window [10:00, 10:15), previous from 09:45; presence timeout 24 min
         // (the default) → horizons 10:15 − 24 = 09:51 and 10:00 − 24 = 09:36.
-        var statement = Assert.Single(_redshift.Executed);
+        var statement = Assert.Single(DensityStatements());
         Assert.Equal(
             ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00",
              "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00"],
@@ -79,7 +92,7 @@ public sealed class AggregatorHandlerTests
         await Handler().HandleAsync(Event("eventbridge-rule.json"), Context());
 
         // time 10:37 - 7 min = 10:30 → [10:15, 10:30).
-        Assert.Contains(new SqlParameter("window_start", "2026-11-25 10:15:00"), _redshift.Executed[0].Parameters);
+        Assert.Contains(new SqlParameter("window_start", "2026-11-25 10:15:00"), DensityStatements()[0].Parameters);
     }
 
     [Fact]
@@ -89,7 +102,7 @@ public sealed class AggregatorHandlerTests
 
         Assert.Equal("2026-11-25T09:45:00Z", response.WindowStart);
         Assert.Equal("2026-11-25T10:00:00Z", response.WindowEnd);
-        Assert.Contains(new SqlParameter("previous_start", "2026-11-25 09:30:00"), _redshift.Executed[0].Parameters);
+        Assert.Contains(new SqlParameter("previous_start", "2026-11-25 09:30:00"), DensityStatements()[0].Parameters);
         var json = SnsMessageShape.AssertValid(_sns.Published[0])["sqs"];
         using var report = JsonDocument.Parse(json);
         Assert.Equal("backfill", report.RootElement.GetProperty("trigger").GetString());
@@ -223,6 +236,84 @@ public sealed class AggregatorHandlerTests
         Assert.Contains("Published", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("badge_hash", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("\"default\"", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_WatermarkPastWindowEnd_CompleteWithoutWaiting()
+    {
+        var response = await Handler().HandleAsync(Event("schedule.json"), TestContext.Create(_time, _logs, TimeSpan.FromMinutes(5)));
+
+        Assert.True(response.Complete);
+        Assert.Empty(_time.Waits);
+        Assert.DoesNotContain("PROVISIONAL", _sns.Published[0].Subject, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(SnsMessageShape.AssertValid(_sns.Published[0])["sqs"]);
+        var completeness = report.RootElement.GetProperty("completeness");
+        Assert.False(completeness.GetProperty("provisional").GetBoolean());
+        Assert.Equal("2026-11-25T10:15:20Z", completeness.GetProperty("watermark").GetString());
+        Assert.Equal(0, completeness.GetProperty("dataLagSeconds").GetDouble());
+        using var line = JsonDocument.Parse(_metrics.ToString().Trim());
+        Assert.Equal(0, line.RootElement.GetProperty("DataLag").GetDouble());
+        Assert.Equal(0, line.RootElement.GetProperty("ProvisionalReports").GetDouble());
+    }
+
+    [Fact]
+    public async Task HandleAsync_WatermarkReachesEndWhileWaiting_CompleteAfterTwoPolls()
+    {
+        _watermarks.Clear();
+        foreach (var w in new[] { "2026-11-25 10:14:00", "2026-11-25 10:14:50", "2026-11-25 10:15:03" })
+        {
+            _watermarks.Enqueue(w);
+        }
+
+        var response = await Handler().HandleAsync(Event("schedule.json"), TestContext.Create(_time, _logs, TimeSpan.FromMinutes(5)));
+
+        Assert.True(response.Complete);
+        Assert.Equal([TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(20)], _time.Waits); // COMPLETENESS_POLL_SECONDS' default
+        Assert.Equal(3, _redshift.Executed.Count(s => s.Sql == WatermarkQuery.Sql));
+        Assert.Single(DensityStatements());
+    }
+
+    [Fact]
+    public async Task HandleAsync_WatermarkShortOfEndUntilBudgetEnds_PublishesProvisionalWithEstimate()
+    {
+        _watermarks.Clear();
+        _watermarks.Enqueue("2026-11-25 10:14:00");
+
+        // 5 min left: the wait is capped by COMPLETENESS_WAIT_SECONDS (120 s), polled every 20 s: 6 waits, 7 checks.
+        var response = await Handler().HandleAsync(Event("schedule.json"), TestContext.Create(_time, _logs, TimeSpan.FromMinutes(5)));
+
+        Assert.False(response.Complete);
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromSeconds(20), 6), _time.Waits);
+        Assert.Equal(7, _redshift.Executed.Count(s => s.Sql == WatermarkQuery.Sql));
+        var publish = Assert.Single(_sns.Published);
+        Assert.Equal("BadgeFlow CRITICAL PROVISIONAL 2026-11-25 10:00-10:15 UTC, worst Foyer 5.50/m2 F 55%", publish.Subject);
+        var protocols = SnsMessageShape.AssertValid(publish);
+        // 2,000 reads loaded over [10:00, 10:14) = 840 s; the missing 60 s at that rate: 2000 × 60 / 840 = 142.86 → 143.
+        Assert.Contains(
+            "PROVISIONAL: the warehouse holds reads received up to 2026-11-25 10:14:00 UTC, 60 s short of the window end; about 143 reads may be missing.",
+            protocols["default"], StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(protocols["sqs"]);
+        var completeness = report.RootElement.GetProperty("completeness");
+        Assert.True(completeness.GetProperty("provisional").GetBoolean());
+        Assert.Equal(60, completeness.GetProperty("dataLagSeconds").GetDouble());
+        Assert.Equal(143, completeness.GetProperty("missingReadsEstimate").GetInt64());
+        using var line = JsonDocument.Parse(_metrics.ToString().Trim());
+        Assert.Equal(60, line.RootElement.GetProperty("DataLag").GetDouble());
+        Assert.Equal(1, line.RootElement.GetProperty("ProvisionalReports").GetDouble());
+    }
+
+    [Fact]
+    public async Task HandleAsync_NoTimeLeftForWaiting_ChecksOnceAndPublishesProvisional()
+    {
+        _watermarks.Clear();
+        _watermarks.Enqueue(null);
+
+        // 1 min left is less than the statement timeout (120 s): no wait at all.
+        var response = await Handler().HandleAsync(Event("schedule.json"), Context());
+
+        Assert.False(response.Complete);
+        Assert.Empty(_time.Waits);
+        Assert.Contains("PROVISIONAL: the warehouse holds no read received since the window started. A correction follows", SnsMessageShape.AssertValid(_sns.Published[0])["default"], StringComparison.Ordinal);
     }
 
     [Fact]

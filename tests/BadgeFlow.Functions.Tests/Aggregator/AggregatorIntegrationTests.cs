@@ -96,6 +96,14 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
     private const string Null = """{"isNull":true}""";
 
+    /// <summary>The watermark check's conversation (submit, FINISHED, one page): data loaded past the window end.</summary>
+    private static ScriptedResponse[] WatermarkPastWindowEnd() =>
+    [
+        Json($$"""{"Id":"{{StatementId}}"}"""),
+        Json(Describe("FINISHED")),
+        Json("""{"ColumnMetadata":[{"name":"watermark","typeName":"timestamp","nullable":1}],"Records":[[{"stringValue":"2026-11-25 10:15:20"}]],"TotalNumRows":1}"""),
+    ];
+
     private static string ZoneRow(string zone, long footfall, long occupancy, long previousFootfall, long previousOccupancy) =>
         $$"""[{"stringValue":"zone"},{"stringValue":"{{zone}}"},{"longValue":{{footfall}}},{"longValue":{{occupancy}}},{"longValue":{{previousFootfall}}},{"longValue":{{previousOccupancy}}},{{Null}},{{Null}},{{Null}},{{Null}}]""";
 
@@ -113,6 +121,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
     {
         var transport = Transport();
         var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync(transport, "density-e2e");
+        _redshift.Enqueue(WatermarkPastWindowEnd());
         _redshift.Enqueue(
             Json($$"""{"Id":"{{StatementId}}","CreatedAt":1795601524.0,"Database":"dev","WorkgroupName":"badgeflow"}"""),
             Json(Describe("SUBMITTED")),
@@ -124,8 +133,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
         var response = await handler.HandleAsync(Schedule(), Context());
 
-        // The Data API conversation: submit, poll until FINISHED, then every page.
-        var calls = _redshift.Requests;
+        // The Data API conversation after the watermark check: submit, poll until FINISHED, then every page.
+        var calls = _redshift.Requests.Skip(WatermarkPastWindowEnd().Length).ToList();
         Assert.Equal(
             ["ExecuteStatement", "DescribeStatement", "DescribeStatement", "DescribeStatement", "GetStatementResult", "GetStatementResult"],
             calls.Select(c => c.Header("X-Amz-Target")!.Replace("RedshiftData.", string.Empty, StringComparison.Ordinal)));
@@ -162,6 +171,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
     public async Task HandleAsync_StatementFails_ThrowsRedshiftErrorAndPublishesNothing()
     {
         var sns = new FakeSns();
+        _redshift.Enqueue(WatermarkPastWindowEnd());
         _redshift.Enqueue(
             Json($$"""{"Id":"{{StatementId}}"}"""),
             Json(Describe("STARTED")),
@@ -172,13 +182,15 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
         Assert.Equal("ERROR: column \"zone_id\" does not exist in badge_reads", error.RedshiftError);
         Assert.Empty(sns.Published);
-        Assert.DoesNotContain(_redshift.Requests, r => r.Header("X-Amz-Target") == "RedshiftData.GetStatementResult");
+        // Only the watermark check's page was read; the failed density statement's result never is.
+        Assert.Single(_redshift.Requests, r => r.Header("X-Amz-Target") == "RedshiftData.GetStatementResult");
     }
 
     [Fact]
     public async Task HandleAsync_StatementOutlivesTimeout_CancelledAndThrows()
     {
         var sns = new FakeSns();
+        _redshift.Enqueue(WatermarkPastWindowEnd());
         _redshift.Enqueue(Json($$"""{"Id":"{{StatementId}}"}"""));
         for (var i = 0; i < 40; i++)
         {

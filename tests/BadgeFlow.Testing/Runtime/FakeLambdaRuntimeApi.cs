@@ -44,6 +44,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private readonly TaskCompletionSource<FakeInitError> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private int _sequence;
+    private readonly TaskCompletionSource<long> _firstNext = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextRequests;
     private int _disposed;
 
@@ -77,6 +78,10 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     /// <summary>Completes when the function posts to <c>/runtime/init/error</c>.</summary>
     public Task<FakeInitError> InitError => _initError.Task;
+
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp of the first <c>next</c> request: the end of the
+    /// function's init phase, for measuring it (real time on purpose: it is a measurement, never an assertion).</summary>
+    public Task<long> FirstNextTimestamp => _firstNext.Task;
 
     /// <summary>Starts the fake on a free port of 127.0.0.1.</summary>
     /// <param name="timeProvider">Clock for default deadlines; <see cref="TimeProvider.System"/> when omitted.</param>
@@ -203,6 +208,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     private async Task NextAsync(HttpContext context)
     {
+        _firstNext.TrySetResult(System.Diagnostics.Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _nextRequests);
         if (NextFailureStatus is { } failure)
         {

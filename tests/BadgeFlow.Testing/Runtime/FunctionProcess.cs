@@ -22,6 +22,9 @@ public sealed class FunctionProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The <see cref="Stopwatch"/> timestamp just before the process was started.</summary>
+    public long StartedTimestamp { get; private set; }
+
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
@@ -97,6 +100,7 @@ public sealed class FunctionProcess : IAsyncDisposable
             }
         };
 
+        function.StartedTimestamp = Stopwatch.GetTimestamp();
         if (!process.Start())
         {
             throw new InvalidOperationException($"{executablePath} did not start.");
