@@ -16,11 +16,19 @@ public sealed record AggregatorSettings(
     string? CampusFile,
     string MetricsNamespace,
     TimeSpan CompletenessWait,
-    TimeSpan CompletenessPoll)
+    TimeSpan CompletenessPoll,
+    TimeSpan PresenceTimeout)
 {
     /// <summary>STAFF_ON_DUTY_PARAMETER: the SSM parameter holding the staff on duty, read at every run; unset, reports
     /// carry no staffing.</summary>
     public string? StaffOnDutyParameter { get; init; }
+
+    /// <summary>
+    /// How long a badge counts as present in the zone of its latest read without being read again. Sensors re-read a
+    /// present badge about every 6 minutes (detected ~96% of the time), so a stayer goes unread for 24 minutes with
+    /// chance e^(-24·0.96/6) ≈ 2%; see docs/density-report.md for the measured choice.
+    /// </summary>
+    public const int DefaultPresenceTimeoutMinutes = 24;
 
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)
@@ -44,6 +52,7 @@ public sealed record AggregatorSettings(
         var timeoutSeconds = env.Int32("STATEMENT_TIMEOUT_SECONDS", defaultValue: 120, min: 1, max: 900);
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
+        var presenceMinutes = env.Int32("PRESENCE_TIMEOUT_MINUTES", defaultValue: DefaultPresenceTimeoutMinutes, min: 1, max: 240);
         // How long a run may wait for the watermark to reach the window end before publishing provisionally.
         var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
         var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
@@ -75,7 +84,8 @@ public sealed record AggregatorSettings(
             campusFile,
             metricsNamespace,
             TimeSpan.FromSeconds(completenessWaitSeconds),
-            TimeSpan.FromSeconds(completenessPollSeconds))
+            TimeSpan.FromSeconds(completenessPollSeconds),
+            TimeSpan.FromMinutes(presenceMinutes))
         {
             StaffOnDutyParameter = staffOnDutyParameter,
         };

@@ -54,7 +54,7 @@ public static class AggregatorStartup
         var runner = new StatementRunner(redshift, time, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
         var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
         return new AggregatorHandler(
-            settings, zones, new DensityQuery(runner, settings.Target), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
+            settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
             metricsOutput, staffOnDuty);
     }
 }

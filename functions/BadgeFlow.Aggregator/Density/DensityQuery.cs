@@ -18,27 +18,36 @@ public sealed class DensityQuery
 
     private readonly StatementRunner _runner;
     private readonly RedshiftTarget _target;
+    private readonly TimeSpan _presenceTimeout;
 
-    public DensityQuery(StatementRunner runner, RedshiftTarget target)
+    public DensityQuery(StatementRunner runner, RedshiftTarget target, TimeSpan presenceTimeout)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(presenceTimeout, TimeSpan.Zero);
         _runner = runner;
         _target = target;
+        _presenceTimeout = presenceTimeout;
     }
 
-    /// <summary>The Data API parameters for a window: strings, as the Data API takes them, in the one format both
-    /// Redshift and DuckDB cast to TIMESTAMP.</summary>
-    public static IReadOnlyList<SqlParameter> Parameters(ReportWindow window) =>
+    /// <summary>
+    /// The Data API parameters for a window: strings, as the Data API takes them, in the one format both Redshift and
+    /// DuckDB cast to TIMESTAMP. A badge occupies the zone of its latest read before a window's end when that read is at
+    /// most <paramref name="presenceTimeout"/> old; the horizons are computed here because interval arithmetic differs
+    /// between engines. A timeout of one window length gives the former definition (latest read within the window).
+    /// </summary>
+    public static IReadOnlyList<SqlParameter> Parameters(ReportWindow window, TimeSpan presenceTimeout) =>
     [
         new("window_start", Format(window.Start)),
         new("window_end", Format(window.End)),
         new("previous_start", Format(window.Previous.Start)),
+        new("presence_since", Format(window.End - presenceTimeout)),
+        new("previous_presence_since", Format(window.Start - presenceTimeout)),
     ];
 
     public async Task<DensityQueryResult> RunAsync(ReportWindow window, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var request = new StatementRequest(_target, Sql, Parameters(window), StatementName: $"badgeflow-density-{window.Start:yyyyMMddTHHmm}Z");
+        var request = new StatementRequest(_target, Sql, Parameters(window, _presenceTimeout), StatementName: $"badgeflow-density-{window.Start:yyyyMMddTHHmm}Z");
         var result = await _runner.QueryAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         return new DensityQueryResult(Read(result.Columns, result.Records), result.StatementId, result.Duration, result.Pages);
     }

@@ -1,34 +1,63 @@
 -- Density counts for one report window and the window before it. See docs/density-report.md.
 -- Runs unchanged on Amazon Redshift (Data API) and on the local DuckDB warehouse.
--- Parameters (Data API strings, UTC, 'YYYY-MM-DD HH:MM:SS'): :previous_start < :window_start < :window_end.
+-- Parameters (Data API strings, UTC, 'YYYY-MM-DD HH:MM:SS'): :previous_start < :window_start < :window_end, and the
+-- presence horizons :presence_since = :window_end - PRESENCE_TIMEOUT, :previous_presence_since = :window_start -
+-- PRESENCE_TIMEOUT (computed in C#: interval arithmetic is engine-specific).
 -- Windows are half-open: [previous_start, window_start) and [window_start, window_end).
--- One row per zone read in either window (row_kind 'zone'), then one 'summary' row.
+-- One row per zone read in either window or occupied at either window's end (row_kind 'zone'), then one 'summary' row.
 WITH bounds AS (
     SELECT CAST(:previous_start AS TIMESTAMP) AS previous_start,
            CAST(:window_start AS TIMESTAMP) AS window_start,
-           CAST(:window_end AS TIMESTAMP) AS window_end
+           CAST(:window_end AS TIMESTAMP) AS window_end,
+           CAST(:presence_since AS TIMESTAMP) AS presence_since,
+           CAST(:previous_presence_since AS TIMESTAMP) AS previous_presence_since
 ),
-window_reads AS (
+-- One range scan on the sort key covers both windows and both presence horizons (which may reach before either).
+scanned AS (
     SELECT r.read_id,
            r.read_at,
            r.badge_hash,
            r.sensor_id,
            r.zone_id,
-           CASE WHEN r.read_at >= b.window_start THEN 1 ELSE 0 END AS in_window
+           b.previous_start,
+           b.window_start,
+           b.presence_since,
+           b.previous_presence_since
     FROM badge_reads r
     CROSS JOIN bounds b
-    WHERE r.read_at >= b.previous_start
+    WHERE r.read_at >= LEAST(b.previous_start, b.previous_presence_since)
       AND r.read_at < b.window_end
 ),
--- A badge's latest read in each window, whatever its zone: a badge last seen by an unmapped sensor occupies no zone.
--- Ties on read_at are broken on NOT NULL columns only, so NULL ordering (which differs between engines) never matters.
+window_reads AS (
+    SELECT read_id,
+           badge_hash,
+           zone_id,
+           CASE WHEN read_at >= window_start THEN 1 ELSE 0 END AS in_window
+    FROM scanned
+    WHERE read_at >= previous_start
+),
+-- Reads that can still place a badge at a window's end: at or after that end minus the presence timeout. A badge not
+-- re-read within the timeout is taken to have left (sensors re-read a present badge every few minutes).
+presence_reads AS (
+    SELECT 1 AS in_window, badge_hash, zone_id, read_at, sensor_id, read_id
+    FROM scanned
+    WHERE read_at >= presence_since
+    UNION ALL
+    SELECT 0 AS in_window, badge_hash, zone_id, read_at, sensor_id, read_id
+    FROM scanned
+    WHERE read_at >= previous_presence_since
+      AND read_at < window_start
+),
+-- A badge's latest read before each window's end, whatever its zone: a badge last seen by an unmapped sensor occupies
+-- no zone. Ties on read_at are broken on NOT NULL columns only, so NULL ordering (which differs between engines) never
+-- matters.
 latest_reads AS (
     SELECT in_window,
            zone_id,
            ROW_NUMBER() OVER (
                PARTITION BY in_window, badge_hash
                ORDER BY read_at DESC, sensor_id DESC, read_id DESC) AS recency
-    FROM window_reads
+    FROM presence_reads
 ),
 footfall AS (
     SELECT zone_id,
@@ -47,6 +76,11 @@ occupancy AS (
       AND zone_id IS NOT NULL
     GROUP BY zone_id
 ),
+zones AS (
+    SELECT zone_id FROM footfall
+    UNION
+    SELECT zone_id FROM occupancy
+),
 -- Distinct read ids, so records Firehose delivered twice are not counted twice.
 summary AS (
     SELECT COUNT(DISTINCT CASE WHEN in_window = 1 THEN read_id END) AS reads,
@@ -61,17 +95,18 @@ freshness AS (
     WHERE r.read_at < b.window_end
 )
 SELECT 'zone' AS row_kind,
-       f.zone_id,
-       f.footfall,
+       z.zone_id,
+       COALESCE(f.footfall, 0) AS footfall,
        COALESCE(o.occupancy, 0) AS occupancy,
-       f.previous_footfall,
+       COALESCE(f.previous_footfall, 0) AS previous_footfall,
        COALESCE(o.previous_occupancy, 0) AS previous_occupancy,
        CAST(NULL AS BIGINT) AS reads,
        CAST(NULL AS BIGINT) AS distinct_badges,
        CAST(NULL AS BIGINT) AS unmapped_reads,
        CAST(NULL AS TIMESTAMP) AS latest_read_at
-FROM footfall f
-LEFT JOIN occupancy o ON o.zone_id = f.zone_id
+FROM zones z
+LEFT JOIN footfall f ON f.zone_id = z.zone_id
+LEFT JOIN occupancy o ON o.zone_id = z.zone_id
 UNION ALL
 SELECT 'summary' AS row_kind,
        CAST(NULL AS VARCHAR(64)) AS zone_id,

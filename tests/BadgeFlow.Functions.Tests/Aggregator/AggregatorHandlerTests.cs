@@ -72,10 +72,12 @@ public sealed class AggregatorHandlerTests
     {
         await Handler().HandleAsync(Event("schedule.json"), Context());
 
-        // scheduledTime 10:22, lag 7 min → 10:15 → window [10:00, 10:15), previous from 09:45.
+        // scheduledTime 10:22, lag 7 min → 10:15 → window [10:00, 10:15), previous from 09:45; presence timeout 24 min
+        // (the default) → horizons 10:15 − 24 = 09:51 and 10:00 − 24 = 09:36.
         var statement = Assert.Single(DensityStatements());
         Assert.Equal(
-            ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00"],
+            ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00",
+             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00"],
             statement.Parameters.Select(p => $"{p.Name}={p.Value}"));
         Assert.Equal(BadgeFlow.Aggregator.Density.DensityQuery.Sql, statement.Sql);
         Assert.Equal("badgeflow", statement.Target.WorkgroupName);

@@ -144,7 +144,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
             Assert.Equal(DensityQuery.Sql, execute.RootElement.GetProperty("Sql").GetString());
             Assert.Equal("badgeflow", execute.RootElement.GetProperty("WorkgroupName").GetString());
             Assert.Equal(
-                ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00"],
+                ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00",
+             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00"],
                 execute.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()}={p.GetProperty("value").GetString()}"));
         }
 
@@ -249,7 +250,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         var client = new RedshiftDataClient(Transport(redshiftData: _moto.Url));
         var runner = new StatementRunner(client, _time, StatementRunnerOptions.FromTimeout(TimeSpan.FromSeconds(3)));
         var request = new StatementRequest(new RedshiftTarget("dev", null, "badgeflow-cluster", null, "awsuser"), DensityQuery.Sql,
-            DensityQuery.Parameters(ReportWindow.StartingAt(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(15))));
+            DensityQuery.Parameters(ReportWindow.StartingAt(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(15)), TimeSpan.FromMinutes(24)));
 
         var error = await Assert.ThrowsAsync<StatementTimeoutException>(() => runner.QueryAsync(request, _time.GetUtcNow().AddMinutes(1), CancellationToken.None));
 

@@ -89,17 +89,86 @@ public sealed class ConferenceSimulatorTests
     }
 
     [Fact]
-    public void Crowds_OccupancyCountsEachAttendeeOnceAWindow()
+    public void Crowds_AfterEveryoneArrived_EachAttendeeInExactlyOneZoneAtWindowEnd()
     {
         var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
 
-        // Everyone is on site after the first window and read at least once in 15 minutes (a read every 6 min on average,
-        // plus one on every move), so nearly every attendee is counted exactly once per window.
+        // Arrivals end 24 minutes in (1.6 windows) and nobody leaves before the end: from the third window on, the truth
+        // at each window's last instant places all 2,000 attendees, whatever the sensors read.
         foreach (var window in plan.Crowds.Skip(2))
         {
-            var counted = window.Zones.Sum(z => z.Occupancy);
-            Assert.InRange(counted, 1_900, 2_000);
+            Assert.Equal(2_000, window.Zones.Sum(z => z.Occupancy));
         }
+    }
+
+    [Fact]
+    public void Stays_PerAttendee_ContiguousAndNeverOverlapping()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+
+        foreach (var day in plan.Stays.GroupBy(s => s.Attendee))
+        {
+            var stays = day.ToArray();
+            for (var i = 1; i < stays.Length; i++)
+            {
+                Assert.Equal(stays[i - 1].UntilMilliseconds, stays[i].FromMilliseconds);
+            }
+
+            Assert.Equal((long)plan.Agenda.Duration.TotalMilliseconds, stays[^1].UntilMilliseconds);
+        }
+    }
+
+    [Fact]
+    public void Crowds_MeanAndPeak_BracketTheOccupancyAtWindowEnd()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), Small);
+
+        foreach (var zone in plan.Crowds.SelectMany(w => w.Zones))
+        {
+            Assert.InRange(zone.MeanOccupancy, 0, zone.PeakOccupancy);
+            Assert.InRange(zone.Occupancy, 0, zone.PeakOccupancy);
+            Assert.InRange(zone.Occupancy, 0, zone.Footfall);
+        }
+    }
+
+    [Fact]
+    public void Crowds_RepositoryCampus_RoomsWithDoorsNeverOverCapacityAtWindowEnd()
+    {
+        var registry = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+        var campus = SimulatedCampus.From(registry);
+        var plan = ConferenceSimulator.Plan(campus, new ConferenceOptions { Seed = 2026 });
+
+        // Doors close at 95 % of capacity: the truth never has a session room, keynote hall or dining hall over it.
+        foreach (var zone in plan.Crowds.SelectMany(w => w.Zones))
+        {
+            var profile = campus.Zones[campus.ZoneIndex[zone.ZoneId]];
+            if (profile.Kind is ZoneKind.Session or ZoneKind.Keynote or ZoneKind.Food)
+            {
+                Assert.True(zone.Occupancy <= profile.Capacity, $"{zone.ZoneId}: {zone.Occupancy} of {profile.Capacity}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Plan_DeadSensor_ReadsNothingButThePeopleAreStillThere()
+    {
+        var campus = TestCampus.Create();
+        var healthy = ConferenceSimulator.Plan(campus, Small);
+        var dead = ConferenceSimulator.Plan(campus, Small with { DeadSensorIds = ["KEY-1-S1"] });
+
+        Assert.DoesNotContain(dead.Reads, r => dead.SensorId(r.Sensor) == "KEY-1-S1");
+        Assert.Equal(healthy.Crowds[2].Zones.Single(z => z.ZoneId == "KEY-1").Occupancy, dead.Crowds[2].Zones.Single(z => z.ZoneId == "KEY-1").Occupancy);
+    }
+
+    [Fact]
+    public void Plan_BlockedCorridor_CorridorTrulyOverItsLimitAfterTheKeynote()
+    {
+        var campus = TestCampus.Create();
+        var plan = ConferenceSimulator.Plan(campus, Small with { BlockedCorridorId = "COR-A" });
+
+        // The keynote (slots 1–2) lets out into COR-A (Hall A, 300 m², capacity 300) and its exit is blocked.
+        var corridor = plan.Crowds[3].Zones.Single(z => z.ZoneId == "COR-A");
+        Assert.True(corridor.Occupancy > 300, $"COR-A held {corridor.Occupancy}");
     }
 
     [Fact]

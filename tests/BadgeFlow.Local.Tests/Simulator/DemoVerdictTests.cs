@@ -1,3 +1,4 @@
+using BadgeFlow.Domain.Density;
 using BadgeFlow.Local.Simulator;
 
 namespace BadgeFlow.Local.Tests.Simulator;
@@ -25,7 +26,7 @@ public sealed class DemoVerdictTests
     }
 
     [Fact]
-    public void Matches_ReportTopIsAmongExpectedTopThree_Matches()
+    public void Matches_TrulyDensestAmongReportsTopThree_Matches()
     {
         Assert.True(new WindowCheck(Start, AgendaActivity.Lunch, ["food-1", "food-2", "expo"], ["food-2", "food-1", "lounge"]).Matches);
     }
@@ -33,7 +34,7 @@ public sealed class DemoVerdictTests
     [Fact]
     public void Matches_ReportRanksAnotherPartOfTheCampus_DoesNotMatch()
     {
-        Assert.False(new WindowCheck(Start, AgendaActivity.Keynote, ["keynote", "overflow", "lounge"], ["food-1", "keynote", "overflow"]).Matches);
+        Assert.False(new WindowCheck(Start, AgendaActivity.Keynote, ["keynote", "overflow", "lounge"], ["food-1", "lounge", "overflow", "keynote"]).Matches);
         Assert.False(new WindowCheck(Start, AgendaActivity.Keynote, ["keynote", "overflow", "lounge"], ["overflow", "lounge", "food-1"]).Matches);
         Assert.False(new WindowCheck(Start, AgendaActivity.Keynote, ["keynote"], null).Matches);
     }
@@ -42,12 +43,73 @@ public sealed class DemoVerdictTests
     public void Judge_OneWindowWithoutReport_FailsAndSaysWhich()
     {
         var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });
-        var reported = plan.Crowds.Skip(1).ToDictionary(c => Start + c.Start, c => (IReadOnlyList<string>)c.Densest(3).ToArray());
+        var reported = plan.Crowds.Skip(1).ToDictionary(c => Start + c.Start, Exact);
         var account = new ClosingAccount(10, 10, 0, 0, 10, 10, 0, 0, 0);
 
-        var verdict = DemoVerdict.Judge(account, plan, Start, reported, reportsPublished: 7, minimumReports: 8);
+        var verdict = DemoVerdict.Judge(account, plan, Start, reported, reportsPublished: 7, minimumReports: 8, SeverityThresholds.Default);
 
         Assert.False(verdict.Passed);
-        Assert.Equal(["7 reports published, fewer than 8", "no report for the window starting 09:45"], verdict.Failures());
+        Assert.Contains("7 reports published, fewer than 8", verdict.Failures());
+        Assert.Contains("no report for the window starting 09:45", verdict.Failures());
+        Assert.Equal(7, verdict.Accuracy.DensestHits);
     }
+
+    [Fact]
+    public void Judge_ReportsExactlyTheTruth_PassesWithZeroErrorLine()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });
+        var reported = plan.Crowds.ToDictionary(c => Start + c.Start, Exact);
+        var account = new ClosingAccount(10, 10, 0, 0, 10, 10, 0, 0, 0);
+
+        var verdict = DemoVerdict.Judge(account, plan, Start, reported, reportsPublished: 8, minimumReports: 8, SeverityThresholds.Default);
+
+        Assert.True(verdict.Passed, string.Join("; ", verdict.Failures()));
+        Assert.Equal("accuracy: wMAPE 0.0%, densest 8/8, top5 1.00", verdict.AccuracyLine);
+    }
+
+    [Fact]
+    public void Judge_EveryEstimateHalfTheTruth_FailsOnWeightedMape()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });
+        var reported = plan.Crowds.ToDictionary(
+            c => Start + c.Start,
+            c => (IReadOnlyList<ReportedZone>)c.Zones.Select(z => new ReportedZone(z.ZoneId, z.Occupancy / 2, false)).ToArray());
+        var account = new ClosingAccount(10, 10, 0, 0, 10, 10, 0, 0, 0);
+
+        var verdict = DemoVerdict.Judge(account, plan, Start, reported, reportsPublished: 8, minimumReports: 8, SeverityThresholds.Default);
+
+        // Halving (integer division) errs by ceil(n/2) on each zone: about 50 %, far over the 15 % bound.
+        Assert.InRange(verdict.Accuracy.WeightedMape, 0.5, 0.52);
+        Assert.False(verdict.Passed);
+    }
+
+    [Fact]
+    public void Compare_CraftedWindow_HandWorkedFigures()
+    {
+        var campus = TestCampus.Create();
+        // SES-1: 250 of capacity 250 on 200 m² (1.25 /m², utilisation 1.0: truly CRITICAL); SES-2: 100 (0.5 /m²);
+        // LNG-1: 10 people, under the 20-person floor of wMAPE.
+        var truth = new WindowCrowd(0, TimeSpan.Zero, TimeSpan.FromMinutes(15), AgendaActivity.Sessions,
+        [
+            new ZoneCrowd("SES-1", 250, 260, 1.25, 240, 251),
+            new ZoneCrowd("SES-2", 100, 120, 0.5, 95, 110),
+            new ZoneCrowd("LNG-1", 10, 12, 10 / 400.0, 9, 11),
+        ]);
+        ReportedZone[] reported = [new("SES-2", 110, false), new("SES-1", 230, true), new("LNG-1", 50, true)];
+
+        var accuracy = ReportAccuracy.Compare(truth, reported, campus, SeverityThresholds.Default);
+
+        // |230 − 250| + |110 − 100| = 30 over 250 + 100 = 350; SES-1 is second, not first, but in the top three;
+        // top 5: all 3 reported zones are among the truth's 3 → 3/5; CRITICAL: SES-1 right, LNG-1 wrong, SES-1 found.
+        var summary = new AccuracySummary([accuracy]);
+        Assert.Equal(30.0 / 350, summary.WeightedMape, 12);
+        Assert.False(accuracy.DensestFirst);
+        Assert.True(accuracy.DensestInTopThree);
+        Assert.Equal(0.6, accuracy.TopFiveOverlap, 12);
+        Assert.Equal(0.5, summary.CriticalPrecision, 12);
+        Assert.Equal(1.0, summary.CriticalRecall, 12);
+    }
+
+    private static IReadOnlyList<ReportedZone> Exact(WindowCrowd crowd) =>
+        crowd.Zones.Select(z => new ReportedZone(z.ZoneId, z.Occupancy, false)).ToArray();
 }

@@ -14,7 +14,9 @@ namespace BadgeFlow.Local.Tests.Warehouse;
 public sealed class DensityQueryOnWarehouseTests : IDisposable
 {
     // Report window [10:00, 10:15); previous window [09:45, 10:00). Zones: hall (s-hall-1, s-hall-2), foyer (s-foyer),
-    // cafe (s-cafe); s-ghost is missing from the registry, so Transform wrote zone_id null.
+    // cafe (s-cafe), stage (s-stage); s-ghost is missing from the registry, so Transform wrote zone_id null.
+    // Presence timeout 24 min: a badge occupies the zone of its latest read at or after 10:15 − 24 = 09:51:00 for the
+    // report window, at or after 10:00 − 24 = 09:36:00 for the previous one.
     private static readonly string[] Reads =
     [
         // previous window
@@ -22,6 +24,10 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
         Read("p2", "2026-11-25 09:50:00.000000", "b2", "s-hall-1", "hall"),
         Read("p3", "2026-11-25 09:59:59.999999", "b1", "s-hall-1", "hall"), // last instant of the previous window
         Read("p4", "2026-11-25 09:44:59.999999", "b9", "s-cafe", "cafe"), // before the previous window: in neither
+        Read("p5", "2026-11-25 09:55:00.000000", "b10", "s-cafe", "cafe"), // not read since: still in cafe at 10:15 (20 min)
+        Read("p6", "2026-11-25 09:50:59.000000", "b11", "s-foyer", "foyer"), // 24:01 before 10:15: timed out there
+        Read("p7", "2026-11-25 09:51:00.000000", "b12", "s-hall-1", "hall"), // exactly 24 min before 10:15: still present
+        Read("p8", "2026-11-25 09:40:00.000000", "b13", "s-stage", "stage"), // before both windows, within the previous horizon
         // report window
         Read("c1", "2026-11-25 10:00:00.000000", "b2", "s-hall-2", "hall"), // exactly on the window start: current
         Read("c2", "2026-11-25 10:05:00.000000", "b1", "s-foyer", "foyer"),
@@ -71,20 +77,43 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
         //   distinct badges: b1 b2 b3 b4 b5 b6 b8 = 7
         //   unmapped reads: c5, c8, c15 = 3
         //   latest read_at before 10:15: c15 at 10:14:59.5 (Redshift's text: fraction without trailing zeros)
-        // cafe:  footfall {b1 (c4), b6 (c11)} = 2; latest reads: b1 → c4 cafe (after c2 foyer, c3 hall) = 1;
-        //        b6's c11 (s-cafe) and c12 (s-foyer) tie at 10:13, sensor_id DESC picks s-foyer, so b6 is not here.
-        //        previous: p4 is before 09:45, so 0 and 0.
-        // foyer: footfall {b1 (c2), b3 (c6), b4 (c7), b6 (c12)} = 4; occupancy {b3 (c6 after c5 ghost), b6 (c12)} = 2;
-        //        b4's latest is c8 on s-ghost, so b4 occupies no zone. previous: footfall {b1 (p1)} = 1;
-        //        b1's latest previous read is p3 in hall, so previous occupancy 0.
-        // hall:  footfall {b1 (c3), b2 (c1, c13), b5 (c9, c10)} = 3; occupancy {b2 (c13), b5 (c9/c10 tie, both hall)} = 2;
-        //        previous: footfall {b2 (p2), b1 (p3)} = 2, occupancy {b2 (p2), b1 (p3 at 09:59:59.999999)} = 2.
+        // Occupancy at 10:15, latest read in [09:51, 10:15) per badge: b1 → c4 cafe (after c2 foyer, c3 hall, p3 hall);
+        //   b2 → c13 hall; b3 → c6 foyer (after c5 ghost); b4 → c8 ghost (no zone); b5 → c9/c10 tie, both hall;
+        //   b6 → c11 (s-cafe) and c12 (s-foyer) tie at 10:13, sensor_id DESC picks s-foyer; b8 → c15 ghost;
+        //   b10 → p5 cafe; b12 → p7 hall (exactly on the horizon); b11 (p6 at 09:50:59) and b13 (p8) have timed out.
+        //   cafe {b1, b10} = 2, foyer {b3, b6} = 2, hall {b2, b5, b12} = 3, stage 0.
+        // Occupancy at 10:00, latest read in [09:36, 10:00): b1 → p3 hall (after p1 foyer); b2 → p2 hall; b9 → p4 cafe;
+        //   b10 → p5 cafe; b11 → p6 foyer; b12 → p7 hall; b13 → p8 stage.
+        //   cafe {b9, b10} = 2, foyer {b11} = 1, hall {b1, b2, b12} = 3, stage {b13} = 1.
+        // Footfall [10:00, 10:15): cafe {b1 (c4), b6 (c11)} = 2; foyer {b1, b3, b4, b6} = 4; hall {b1, b2, b5} = 3.
+        // Footfall [09:45, 10:00): cafe {b10} = 1 (p4 is before 09:45); foyer {b1 (p1), b11} = 2; hall {b2, b1, b12} = 3;
+        //   stage 0 (p8 is before 09:45), but stage has a row: a badge occupied it at 10:00.
         Assert.Equal(
             [
                 "summary|null|null|null|null|null|14|7|3|2026-11-25 10:14:59.5",
-                "zone|cafe|2|1|0|0|null|null|null|null",
-                "zone|foyer|4|2|1|0|null|null|null|null",
-                "zone|hall|3|2|2|2|null|null|null|null",
+                "zone|cafe|2|2|1|2|null|null|null|null",
+                "zone|foyer|4|2|2|1|null|null|null|null",
+                "zone|hall|3|3|3|3|null|null|null|null",
+                "zone|stage|0|0|0|1|null|null|null|null",
+            ],
+            result.Records.Select(Render));
+    }
+
+    [Fact]
+    public void DensityQuery_TimeoutOfOneWindow_LatestReadWithinTheWindowAsBefore()
+    {
+        // A 15-minute timeout puts the horizons on the window starts: the former definition (latest read in the window).
+        var result = RunDensityQuery("2026-11-25 09:45:00", "2026-11-25 10:00:00", "2026-11-25 10:15:00", presenceTimeoutMinutes: 15);
+
+        // At 10:15, reads in [10:00, 10:15): cafe {b1} = 1 (b10's p5 is before 10:00), foyer {b3, b6} = 2, hall {b2, b5} = 2.
+        // At 10:00, reads in [09:45, 10:00): cafe {b10} = 1 (b9's p4 is before 09:45), foyer {b11} = 1,
+        //   hall {b1 (p3), b2, b12} = 3; stage has no read in either window, so no row.
+        Assert.Equal(
+            [
+                "summary|null|null|null|null|null|14|7|3|2026-11-25 10:14:59.5",
+                "zone|cafe|2|1|1|1|null|null|null|null",
+                "zone|foyer|4|2|2|1|null|null|null|null",
+                "zone|hall|3|2|3|3|null|null|null|null",
             ],
             result.Records.Select(Render));
     }
@@ -122,30 +151,39 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
 
         var report = new DensityReportBuilder(2, SeverityThresholds.Default).Build(window, ReportTrigger.Backfill, campus, counts);
 
-        // cafe 1 / 0.25 = 4.0 /m² → E → WARNING (utilisation 1/5 = 0.2)
-        // hall 2 / 2 = 1.0 /m² → B; utilisation 2/2 = 1.0 → CRITICAL; previous 2/2 = 1.0, change 0
-        // foyer 2 / 4 = 0.5 /m² → A; utilisation 2/10 = 0.2 → INFO; previous occupancy 0, change +2 (+0.5 /m²)
+        // cafe 2 / 0.25 = 8.0 /m² → F → CRITICAL (utilisation 2/5 = 0.4); previous 2, change 0
+        // hall 3 / 2 = 1.5 /m² → C; utilisation 3/2 = 1.5 → CRITICAL; previous 3, change 0
+        // foyer 2 / 4 = 0.5 /m² → A; utilisation 2/10 = 0.2 → INFO; previous occupancy 1, change +1
+        // Worst zone: cafe and hall are both CRITICAL, cafe is the denser.
         Assert.Equal(["cafe", "hall", "foyer"], report.Zones.Select(z => z.ZoneId));
-        Assert.Equal([4.0, 1.0, 0.5], report.Zones.Select(z => z.Density));
-        Assert.Equal([LevelOfService.E, LevelOfService.B, LevelOfService.A], report.Zones.Select(z => z.Level));
-        Assert.Equal([Severity.Warning, Severity.Critical, Severity.Info], report.Zones.Select(z => z.Severity));
-        Assert.Equal([1L, 0L, 2L], report.Zones.Select(z => z.OccupancyChange));
+        Assert.Equal([8.0, 1.5, 0.5], report.Zones.Select(z => z.Density));
+        Assert.Equal([LevelOfService.F, LevelOfService.C, LevelOfService.A], report.Zones.Select(z => z.Level));
+        Assert.Equal([Severity.Critical, Severity.Critical, Severity.Info], report.Zones.Select(z => z.Severity));
+        Assert.Equal([0L, 0L, 1L], report.Zones.Select(z => z.OccupancyChange));
         Assert.Equal(Severity.Critical, report.Severity);
-        Assert.Equal("hall", report.WorstZone?.ZoneId);
+        Assert.Equal("cafe", report.WorstZone?.ZoneId);
         Assert.Equal(["cafe", "hall"], report.Top.Select(z => z.ZoneId));
         Assert.Equal(3, report.Totals.UnmappedReads);
-        Assert.Equal(5, report.Totals.Occupancy); // 1 + 2 + 2
+        Assert.Equal(7, report.Totals.Occupancy); // 2 + 3 + 2
         Assert.Equal(TimeSpan.FromSeconds(0.5), report.Freshness.LagBehindWindowEnd);
     }
 
-    private WarehouseResult RunDensityQuery(string previousStart, string windowStart, string windowEnd) =>
-        _warehouse.Execute(
+    private WarehouseResult RunDensityQuery(string previousStart, string windowStart, string windowEnd, int presenceTimeoutMinutes = 24)
+    {
+        // The horizons as the Aggregator passes them: window end (and start) minus the timeout, in the same text format.
+        static string Minus(string time, int minutes) =>
+            DateTime.ParseExact(time, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture).AddMinutes(-minutes)
+                .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        return _warehouse.Execute(
             File.ReadAllText(RepositoryPaths.Repo("functions", "BadgeFlow.Aggregator", "Density", "DensityQuery.sql")),
             [
                 new WarehouseParameter("window_start", windowStart),
                 new WarehouseParameter("window_end", windowEnd),
                 new WarehouseParameter("previous_start", previousStart),
+                new WarehouseParameter("presence_since", Minus(windowEnd, presenceTimeoutMinutes)),
+                new WarehouseParameter("previous_presence_since", Minus(windowStart, presenceTimeoutMinutes)),
             ]);
+    }
 
     internal static IReadOnlyList<string> SchemaStatements() =>
         File.ReadAllText(RepositoryPaths.Repo("functions", "BadgeFlow.Schema", "Schema.sql"))

@@ -17,7 +17,8 @@ public static class CommandLineApp
 
         Commands:
           demo       start everything, play a simulated conference fast, show the reports as they are published and a
-                     closing account; exits 1 unless lost = 0, at least 8 reports, and their top zones match the crowds
+                     closing account; exits 1 unless lost = 0, at least 8 reports, the truly densest zone in each report's top 3
+                     and occupancy wMAPE at most 15%
                        --attendees 20000  --minutes 120  --seed 2026  --speed 60 (simulated seconds per real second)
                        --work .badgeflow/demo (wiped at start)  --dashboard-port 3001  --aws-port 4566  --api-port 3000
                        --producers 2  --invalid-rate 0.0005  --concurrency 4  --campus functions/campus.json  --plain
@@ -27,6 +28,9 @@ public static class CommandLineApp
                        --api-url URL  --api-key KEY  --attendees 20000  --minutes 120  --seed 2026
                        --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500
                        --invalid-rate 0  --campus functions/campus.json  --plain
+          accuracy   play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and
+                     compare every report with the simulator's ground truth, today's estimator beside the presence one
+                       --attendees 20000  --seeds 3  --seed 2026  --presence-timeout 24  --scenario NAME  --campus FILE
           invoke     run one function with an event file, as `sam local invoke` does, and print its response and logs
                        invoke <Producer|Transform|Aggregator|Schema> --event events/<file>.json  [--work .badgeflow]
 
@@ -53,8 +57,9 @@ public static class CommandLineApp
                 "demo" => await new DemoCommand(DemoSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
                 "up" => await new UpCommand(UpSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
                 "simulate" => await new SimulateCommand(SimulateSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
+                "accuracy" => await new AccuracyCommand(AccuracySettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
                 "invoke" => await new InvokeCommand(InvokeSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: demo, up, simulate, invoke (--help lists their options)."),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: demo, up, simulate, accuracy, invoke (--help lists their options)."),
             };
         }
         catch (UsageException e)

@@ -1,3 +1,4 @@
+using BadgeFlow.Domain.Density;
 using System.Collections.Concurrent;
 using System.Globalization;
 using BadgeFlow.Domain.Campus;
@@ -163,8 +164,11 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
             snapshot.ReadsIntoFirehose, loaded, snapshot.ReadsFailed, snapshot.ReadsDropped, snapshot.ReadsBuffered);
         var verdict = DemoVerdict.Judge(
             account, plan, eventStart,
-            reports.ToDictionary(r => r.Key, r => r.Value.Top),
-            reports.Count, settings.MinimumReports);
+            reports.ToDictionary(
+                r => r.Key,
+                r => (IReadOnlyList<ReportedZone>)r.Value.Zones.OrderBy(z => z.Rank)
+                    .Select(z => new ReportedZone(z.ZoneId, z.Occupancy, z.Severity == "CRITICAL")).ToArray()),
+            reports.Count, settings.MinimumReports, SeverityThresholds.Default);
 
         ClosingAccountView.Write(terminal, verdict, snapshot.ReadsLoaded, played, _realTime.GetElapsedTime(started));
         return verdict.Passed ? CommandLineApp.Ok : CommandLineApp.Failed;

@@ -20,8 +20,10 @@ public sealed class ConferencePlan
         SimulatedRead[] reads,
         IReadOnlyList<string> sensorIds,
         IReadOnlyList<int> sensorZone,
-        int badges)
+        int badges,
+        SimulatedStay[] stays)
     {
+        Stays = stays;
         Campus = campus;
         Agenda = agenda;
         Options = options;
@@ -48,7 +50,13 @@ public sealed class ConferencePlan
     /// <summary>Reads the API should accept: all but the malformed ones.</summary>
     public int ValidReads => Reads.Count(r => !r.Has(SimulatedReadKind.Invalid));
 
-    /// <summary>Where the simulator put the crowds: per window, each zone's occupancy and density as the reads show it.</summary>
+    /// <summary>Every attendee's stays, in the order they were played (by attendee, then time).</summary>
+    public IReadOnlyList<SimulatedStay> Stays { get; }
+
+    /// <summary>
+    /// The true crowd per window, from the attendees' movements (never from the reads): each zone's occupancy at the
+    /// window's last instant, its mean and peak over the window, and its true footfall.
+    /// </summary>
     public IReadOnlyList<WindowCrowd> Crowds => _crowds.Value;
 
     public string SensorId(int sensor) => _sensorIds[sensor];

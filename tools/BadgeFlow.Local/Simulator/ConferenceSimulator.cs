@@ -41,13 +41,31 @@ public static class ConferenceSimulator
             sensorZone.Add(-1);
         }
 
+        var dead = new bool[sensors.Count];
+        foreach (var id in options.DeadSensorIds)
+        {
+            var index = sensors.IndexOf(id);
+            dead[index >= 0 ? index : throw new ArgumentException($"Dead sensor {id} is not on the campus.")] = true;
+        }
+
+        var blockedCorridor = -1;
+        if (options.BlockedCorridorId is { } blocked)
+        {
+            blockedCorridor = campus.ZoneIndex.TryGetValue(blocked, out var b) && campus.Zones[b].Kind is ZoneKind.Corridor
+                ? b
+                : throw new ArgumentException($"The blocked corridor {blocked} is not a corridor of the campus.");
+        }
+
         var master = new Random(options.Seed);
         var popularity = DrawPopularity(master, agenda, campus.Zones.Count);
         var reads = new List<SimulatedRead>(options.Attendees * 24);
-        var day = new AttendeeDay(campus, agenda, options, zoneSensors, popularity);
+        var stays = new List<SimulatedStay>(options.Attendees * 16);
+        var day = new AttendeeDay(campus, agenda, options, zoneSensors, popularity, dead, blockedCorridor, stays);
         for (var attendee = 0; attendee < options.Attendees; attendee++)
         {
-            day.Play(attendee, new Random(SubSeed(options.Seed, attendee)), reads);
+            // Movements and reads draw from separate streams, so sensors that read differently (a scenario) see the very
+            // same crowd move.
+            day.Play(attendee, new Random(SubSeed(options.Seed, attendee)), new Random(SubSeed(~options.Seed, attendee)), reads);
         }
 
         var ordinary = reads.Count;
@@ -85,7 +103,7 @@ public static class ConferenceSimulator
             return c != 0 ? c : a.Sensor.CompareTo(b.Sensor);
         });
 
-        return new ConferencePlan(campus, agenda, options, sorted, sensors, sensorZone, options.Attendees + staffBadges);
+        return new ConferencePlan(campus, agenda, options, sorted, sensors, sensorZone, options.Attendees + staffBadges, stays.ToArray());
     }
 
     /// <summary>A seed per attendee, so an attendee's day does not depend on how many reads the others drew.</summary>
@@ -129,14 +147,23 @@ public static class ConferenceSimulator
         ConferenceAgenda agenda,
         ConferenceOptions options,
         int[][] zoneSensors,
-        double[][] popularity)
+        double[][] popularity,
+        bool[] deadSensor,
+        int blockedCorridor,
+        List<SimulatedStay> stays)
     {
         private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
         private readonly List<SimulatedRead> _mine = new(64);
 
-        public void Play(int attendee, Random random, List<SimulatedRead> reads)
+        // Who went through each door in each slot (a session room's seats are taken for the whole slot).
+        private readonly int[][] _admitted = agenda.Slots.Select(_ => new int[campus.Zones.Count]).ToArray();
+
+        private Random _sensing = new(0);
+
+        public void Play(int attendee, Random random, Random sensing, List<SimulatedRead> reads)
         {
             _mine.Clear();
+            _sensing = sensing;
             var end = agenda.Duration;
             var window = options.WindowLength;
 
@@ -145,7 +172,7 @@ public static class ConferenceSimulator
             var t = arrival;
             var current = -1;
             var registration = campus.OfKind(ZoneKind.Registration);
-            if (registration.Count > 0)
+            if (registration.Count > 0 && random.NextDouble() < options.RegistrationShare)
             {
                 current = campus.ZoneIndex[Pick(random, registration, -1).Id];
                 var leave = Min(end, t + Uniform(random, 4 * Minute, 12 * Minute)); // the queue, the badge, the bag
@@ -171,10 +198,16 @@ public static class ConferenceSimulator
                 }
 
                 var stops = slot.Activity is AgendaActivity.Break && leaveAt - t > 6 * Minute ? 2 : 1;
-                for (var stop = 0; stop < stops && t < leaveAt; stop++)
+                for (var stop = 0; t < leaveAt; stop++)
                 {
                     var destination = Choose(random, slot, slotIndex, current);
-                    var until = stop == stops - 1 ? leaveAt : t + ((leaveAt - t) * Uniform(random, 0.35, 0.65));
+                    var until = stop < stops - 1 ? t + ((leaveAt - t) * Uniform(random, 0.35, 0.65)) : leaveAt;
+                    if (options.ExpoVisit is { } visit && campus.Zones[destination].Kind is ZoneKind.Expo)
+                    {
+                        // A quick stroll past the stands, then on to somewhere else (or another hall).
+                        until = Min(until, t + Uniform(random, visit.Min, visit.Max));
+                    }
+
                     if (destination != current)
                     {
                         t = Walk(random, attendee, current, destination, t, until);
@@ -186,7 +219,7 @@ public static class ConferenceSimulator
                     }
 
                     current = destination;
-                    t = until;
+                    t = Max(t, until);
                 }
             }
 
@@ -196,6 +229,16 @@ public static class ConferenceSimulator
         /// <summary>Crossing a corridor between two zones takes a minute or three, during which its sensors read.</summary>
         private TimeSpan Walk(Random random, int attendee, int from, int to, TimeSpan t, TimeSpan until)
         {
+            // The crush: the keynote lets out into one corridor whose exit is blocked, and people are held there.
+            if (blockedCorridor >= 0 && from >= 0 && campus.Zones[from].Kind is ZoneKind.Keynote
+                && campus.Zones[from].Venue == campus.Zones[blockedCorridor].Venue && campus.Zones[to].Kind is not ZoneKind.Keynote)
+            {
+                // Held past the break if need be: the crowd leaves when the exit is cleared, not when the agenda says.
+                var released = Min(agenda.Duration, t + Uniform(random, options.CrushHold.Min, options.CrushHold.Max));
+                Stay(random, attendee, blockedCorridor, t, released);
+                return released;
+            }
+
             var corridors = campus.OfKind(ZoneKind.Corridor);
             var venue = campus.Zones[to].Venue;
 
@@ -215,6 +258,19 @@ public static class ConferenceSimulator
 
         private int Choose(Random random, AgendaSlot slot, int slotIndex, int current)
         {
+            var chosen = ChooseZone(random, slot, slotIndex, current);
+            _admitted[slotIndex][chosen]++;
+            return chosen;
+        }
+
+        /// <summary>Doors close on session rooms, keynote halls and dining halls; expo, lounges and corridors take anyone.</summary>
+        private static bool HasDoors(ZoneKind kind) => kind is ZoneKind.Session or ZoneKind.Keynote or ZoneKind.Food;
+
+        private bool Full(int zone, int slotIndex) =>
+            HasDoors(campus.Zones[zone].Kind) && _admitted[slotIndex][zone] >= campus.Zones[zone].Capacity * options.DoorCloseShare;
+
+        private int ChooseZone(Random random, AgendaSlot slot, int slotIndex, int current)
+        {
             var roll = random.NextDouble();
             ZoneKind[] preference = slot.Activity switch
             {
@@ -228,11 +284,12 @@ public static class ConferenceSimulator
 
             foreach (var kind in preference.Concat([ZoneKind.Expo, ZoneKind.Lounge, ZoneKind.Food, ZoneKind.Corridor, ZoneKind.Session, ZoneKind.Keynote]))
             {
-                var zones = campus.OfKind(kind);
-                if (zones.Count > 0)
+                var zones = campus.OfKind(kind).Where(z => !Full(campus.ZoneIndex[z.Id], slotIndex)).ToArray();
+                if (zones.Length > 0)
                 {
                     // Someone already in a suitable zone usually stays (a session-goer keeping a seat between talks is rare, though).
-                    if (current >= 0 && campus.Zones[current].Kind == kind && kind is not ZoneKind.Session && random.NextDouble() < 0.5)
+                    if (current >= 0 && campus.Zones[current].Kind == kind && kind is not ZoneKind.Session && random.NextDouble() < 0.5
+                        && !Full(current, slotIndex))
                     {
                         return current;
                     }
@@ -270,8 +327,14 @@ public static class ConferenceSimulator
             zone.Capacity * (slotIndex < 0 ? 1.0 : popularity[slotIndex][campus.ZoneIndex[zone.Id]]);
 
         /// <summary>Reads while in a zone: one on entry, then presence reads now and then, each missed or doubled at times.</summary>
-        private void Stay(Random random, int attendee, int zone, TimeSpan from, TimeSpan until)
+        private void Stay(Random _, int attendee, int zone, TimeSpan from, TimeSpan until)
         {
+            var random = _sensing;
+            if (until > from)
+            {
+                stays.Add(new SimulatedStay(attendee, zone, (long)from.TotalMilliseconds, (long)until.TotalMilliseconds));
+            }
+
             var sensors = zoneSensors[zone];
             var t = from + TimeSpan.FromSeconds(random.NextDouble() * 20);
             var mean = options.PresenceReadInterval.TotalMilliseconds;
@@ -280,6 +343,12 @@ public static class ConferenceSimulator
                 if (random.NextDouble() < options.DetectionRate)
                 {
                     var sensor = sensors[random.Next(sensors.Length)];
+                    if (deadSensor[sensor])
+                    {
+                        t += TimeSpan.FromMilliseconds(-mean * Math.Log(1.0 - random.NextDouble()));
+                        continue;
+                    }
+
                     var noRssi = random.NextDouble() < options.MissingRssiRate;
                     var kind = noRssi ? SimulatedReadKind.NoRssi : SimulatedReadKind.None;
                     var at = (long)t.TotalMilliseconds;

@@ -1,3 +1,5 @@
+using BadgeFlow.Domain.Density;
+
 namespace BadgeFlow.Local.Simulator;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed record ClosingAccount(
     public bool ProducerConsistent => Accepted == IntoFirehose;
 }
 
-/// <summary>One reporting window: where the simulator put the crowd and what the published report ranks highest.</summary>
+/// <summary>One reporting window: where the crowd truly was at its end, and what the published report ranks highest.</summary>
 public sealed record WindowCheck(
     DateTimeOffset WindowStart,
     AgendaActivity Activity,
@@ -31,19 +33,32 @@ public sealed record WindowCheck(
     IReadOnlyList<string>? Reported)
 {
     /// <summary>
-    /// The report's densest zone is among the three the simulator crowded most, and the simulator's densest is among the
-    /// report's top three. Tolerant of ties (two zones of equal density may be listed in either order), not of a
-    /// report that ranks a different part of the campus.
+    /// The truly densest zone at the window's end is among the report's top three: tolerant of near-ties (two zones a
+    /// few people apart may be ranked either way by an estimate), not of a report that ranks a different part of the campus.
     /// </summary>
     public bool Matches => Reported is { Count: > 0 } reported && Expected.Count > 0
-        && Expected.Take(3).Contains(reported[0], StringComparer.Ordinal)
         && reported.Take(3).Contains(Expected[0], StringComparer.Ordinal);
 }
 
-/// <summary>The demo's verdict: nothing lost, enough reports, and reports that see the crowds the simulator made.</summary>
-public sealed record DemoVerdict(ClosingAccount Account, IReadOnlyList<WindowCheck> Windows, int ReportsPublished, int MinimumReports)
+/// <summary>
+/// The demo's verdict: nothing lost, enough reports, reports that see where the crowd truly was, and an occupancy
+/// error (wMAPE at window end) of at most <see cref="MaximumWeightedMape"/>.
+/// </summary>
+public sealed record DemoVerdict(
+    ClosingAccount Account,
+    IReadOnlyList<WindowCheck> Windows,
+    AccuracySummary Accuracy,
+    int ReportsPublished,
+    int MinimumReports)
 {
-    public bool Passed => Account.Lost == 0 && ReportsPublished >= MinimumReports && Windows.All(w => w.Matches);
+    public const double MaximumWeightedMape = 0.15;
+
+    public bool Passed => Account.Lost == 0 && ReportsPublished >= MinimumReports && Windows.All(w => w.Matches)
+        && Accuracy.WeightedMape <= MaximumWeightedMape;
+
+    /// <summary>The closing line scripts read, e.g. <c>accuracy: wMAPE 7.3%, densest 8/8, top5 0.92</c>.</summary>
+    public string AccuracyLine => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"accuracy: wMAPE {Accuracy.WeightedMape * 100:0.0}%, densest {Accuracy.DensestHits}/{Accuracy.Windows.Count}, top5 {Accuracy.MeanTopFiveOverlap:0.00}");
 
     /// <summary>Why the demo failed, one line per reason; empty when it passed.</summary>
     public IEnumerable<string> Failures()
@@ -58,33 +73,45 @@ public sealed record DemoVerdict(ClosingAccount Account, IReadOnlyList<WindowChe
             yield return $"{ReportsPublished} reports published, fewer than {MinimumReports}";
         }
 
+        if (Accuracy.WeightedMape > MaximumWeightedMape)
+        {
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"occupancy wMAPE {Accuracy.WeightedMape * 100:0.0}% is over {MaximumWeightedMape * 100:0}%");
+        }
+
         foreach (var w in Windows.Where(w => !w.Matches))
         {
             yield return w.Reported is null
                 ? $"no report for the window starting {w.WindowStart:HH:mm}"
-                : $"window {w.WindowStart:HH:mm} ({w.Activity}): report ranks {string.Join(", ", w.Reported.Take(3))}; the simulator crowded {string.Join(", ", w.Expected.Take(3))}";
+                : $"window {w.WindowStart:HH:mm} ({w.Activity}): report ranks {string.Join(", ", w.Reported.Take(3))}; truly densest {w.Expected.FirstOrDefault()}";
         }
     }
 
     /// <summary>
-    /// Checks each window of the event against the report published for it (by window start); a window without a
-    /// report fails.
+    /// Checks each window of the event against the report published for it (by window start) and the true crowd at the
+    /// window's end; a window without a report fails.
     /// </summary>
     public static DemoVerdict Judge(
         ClosingAccount account,
         ConferencePlan plan,
         DateTimeOffset eventStart,
-        IReadOnlyDictionary<DateTimeOffset, IReadOnlyList<string>> reportedTopZones,
+        IReadOnlyDictionary<DateTimeOffset, IReadOnlyList<ReportedZone>> reportedZones,
         int reportsPublished,
-        int minimumReports)
+        int minimumReports,
+        SeverityThresholds thresholds)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(reportedTopZones);
-        var windows = plan.Crowds.Select(c =>
+        ArgumentNullException.ThrowIfNull(reportedZones);
+        var windows = new List<WindowCheck>();
+        var accuracy = new List<WindowAccuracy>();
+        foreach (var crowd in plan.Crowds)
         {
-            var start = eventStart + c.Start;
-            return new WindowCheck(start, c.Activity, c.Densest(3).ToArray(), reportedTopZones.GetValueOrDefault(start));
-        }).ToArray();
-        return new DemoVerdict(account, windows, reportsPublished, minimumReports);
+            var start = eventStart + crowd.Start;
+            var reported = reportedZones.GetValueOrDefault(start);
+            windows.Add(new WindowCheck(start, crowd.Activity, crowd.Densest(3).ToArray(), reported?.Select(z => z.ZoneId).ToArray()));
+            accuracy.Add(ReportAccuracy.Compare(crowd, reported ?? [], plan.Campus, thresholds));
+        }
+
+        return new DemoVerdict(account, windows, new AccuracySummary(accuracy), reportsPublished, minimumReports);
     }
 }

@@ -27,3 +27,10 @@ public readonly record struct SimulatedRead(long OffsetMilliseconds, int Badge, 
 {
     public bool Has(SimulatedReadKind kind) => (Kind & kind) == kind;
 }
+
+/// <summary>
+/// Where an attendee physically was: in <paramref name="Zone"/> from <paramref name="FromMilliseconds"/> (inclusive) to
+/// <paramref name="UntilMilliseconds"/> (exclusive), offsets from the start of the event. Corridors are zones; before
+/// arrival and after leaving an attendee has no stay.
+/// </summary>
+public readonly record struct SimulatedStay(int Attendee, int Zone, long FromMilliseconds, long UntilMilliseconds);
