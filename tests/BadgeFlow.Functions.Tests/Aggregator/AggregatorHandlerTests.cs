@@ -252,7 +252,7 @@ public sealed class AggregatorHandlerTests
         Assert.False(completeness.GetProperty("provisional").GetBoolean());
         Assert.Equal("2026-11-25T10:15:20Z", completeness.GetProperty("watermark").GetString());
         Assert.Equal(0, completeness.GetProperty("dataLagSeconds").GetDouble());
-        using var line = JsonDocument.Parse(_metrics.ToString().Trim());
+        using var line = JsonDocument.Parse(_metrics.ToString().Trim().Split('\n')[^1]); // the report's line follows the per-zone lines
         Assert.Equal(0, line.RootElement.GetProperty("DataLag").GetDouble());
         Assert.Equal(0, line.RootElement.GetProperty("ProvisionalReports").GetDouble());
     }
@@ -298,7 +298,7 @@ public sealed class AggregatorHandlerTests
         Assert.True(completeness.GetProperty("provisional").GetBoolean());
         Assert.Equal(60, completeness.GetProperty("dataLagSeconds").GetDouble());
         Assert.Equal(143, completeness.GetProperty("missingReadsEstimate").GetInt64());
-        using var line = JsonDocument.Parse(_metrics.ToString().Trim());
+        using var line = JsonDocument.Parse(_metrics.ToString().Trim().Split('\n')[^1]); // the report's line follows the per-zone lines
         Assert.Equal(60, line.RootElement.GetProperty("DataLag").GetDouble());
         Assert.Equal(1, line.RootElement.GetProperty("ProvisionalReports").GetDouble());
     }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using BadgeFlow.Aggregator;
+using BadgeFlow.Aggregator.Completeness;
+using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws;
 using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Density;
@@ -30,14 +32,18 @@ public sealed class AggregatorStaffingTests
 
     public AggregatorStaffingTests()
     {
-        _redshift.Columns = DensityRows.Columns;
-        _redshift.Records =
+        IReadOnlyList<IReadOnlyList<Field>> density =
         [
             DensityRows.Summary(reads: 2_000, badges: 260, unmapped: 12, latestReadAt: "2026-11-25 10:14:58.25"),
             DensityRows.Zone("cafe", 10, 8, 0, 0),
             DensityRows.Zone("foyer", 130, 110, 120, 100),
             DensityRows.Zone("hall", 95, 90, 70, 60),
         ];
+
+        // The warehouse already holds reads received after the window end: the report is complete at the first check.
+        _redshift.Answer = request => request.Sql == WatermarkQuery.Sql
+            ? ([new ColumnMetadata("watermark", "timestamp")], [[new Field(false, null, null, null, "2026-11-25 10:15:20")]])
+            : (DensityRows.Columns, density);
     }
 
     private ILambdaHandler<AggregatorRequest, BadgeFlow.Aggregator.Reporting.AggregatorResponse> Handler(IParameterStore parameters) =>
