@@ -178,6 +178,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
             await resources.PutSecureStringAsync("/badgeflow/e2e/staff-on-duty", "7");
         }
 
+        _redshift.Enqueue(WatermarkPastWindowEnd());
         _redshift.Enqueue(
             Json($$"""{"Id":"{{StatementId}}"}"""),
             Json(Describe("FINISHED")),
