@@ -41,7 +41,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ReportMessageComposer composer,
         TimeProvider time,
         TextWriter metricsOutput,
-        StaffOnDutyReader? staffOnDuty = null)
+        StaffOnDutyReader? staffOnDuty)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
