@@ -58,7 +58,7 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var log = context.Logger;
-        var receivedAt = _time.GetUtcNow();
+        var receivedAt = RequestReceiveTime.Of(request, _time);
         var metrics = new EmfMetrics(_settings.MetricsNamespace, _time, ("FunctionName", "Producer"));
         try
         {
