@@ -53,9 +53,10 @@ public sealed record AggregatorSettings(
         var campusFile = env.Optional("CAMPUS_FILE");
         var metricsNamespace = env.Optional("METRICS_NAMESPACE", "BadgeFlow");
         var presenceMinutes = env.Int32("PRESENCE_TIMEOUT_MINUTES", defaultValue: DefaultPresenceTimeoutMinutes, min: 1, max: 240);
-        // How long a run may wait for the watermark to reach the window end before publishing provisionally.
-        var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
-        var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
+        // How long a run may wait for the watermark to reach the window end before publishing provisionally. Fractions of
+        // a second are allowed: the local stack runs time fast and scales both down by its speed.
+        var completenessWaitSeconds = env.Double("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
+        var completenessPollSeconds = env.Double("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 0.001, max: 300);
         var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
 
         var thresholds = SeverityThresholds.Default;

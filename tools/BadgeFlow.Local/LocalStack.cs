@@ -114,8 +114,28 @@ public sealed partial class LocalStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Delivers everything Firehose holds now (Transform, warehouse, processing-failed) and waits for it.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => _firehose!.FlushAsync(cancellationToken);
+    /// <summary>
+    /// Moves virtual time on by <paramref name="step"/> every few real milliseconds until Firehose has settled every
+    /// record it accepted: delivery goes through the buffers and COPYs as it would on AWS, only the clock is pushed.
+    /// The Aggregator's schedule runs as its marks pass. Gives up (TimeoutException) after <paramref name="limit"/> of
+    /// virtual time.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan step, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(step, TimeSpan.Zero);
+        var giveUpAt = Clock.GetUtcNow() + limit;
+        while (_firehose!.UndeliveredRecords > 0)
+        {
+            var now = Clock.GetUtcNow();
+            if (now >= giveUpAt)
+            {
+                throw new TimeoutException($"Firehose still holds {_firehose.UndeliveredRecords} records after {limit} of virtual time.");
+            }
+
+            Clock.AdvanceTo(now + step);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
@@ -158,7 +178,9 @@ public sealed partial class LocalStack : IAsyncDisposable
 
         var ssm = new ParameterStoreService(time, options.Region, options.AccountId);
         var dataApi = new DataApiService(engine, time, options.ResultPageSize, LoggerFactory.CreateLogger<DataApiService>());
-        _firehose = new FirehoseService(new FirehoseEnvironment(options.Region, options.AccountId, WorkingDirectory), engine, Functions, Counters, time, LoggerFactory);
+        // Firehose's buffers and COPYs run on the virtual clock, as do its arrival timestamps.
+        _firehose = new FirehoseService(
+            new FirehoseEnvironment(options.Region, options.AccountId, WorkingDirectory), engine, Functions, Counters, options.Firehose, Clock, time, LoggerFactory);
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         _sns = new SnsService(
             new SnsEnvironment(options.Region, options.AccountId, EndpointUrl, WorkingDirectory, options.NotificationConsole ?? new LoggerTextWriter(_logger)),
@@ -166,7 +188,6 @@ public sealed partial class LocalStack : IAsyncDisposable
         var responses = new CustomResourceResponses();
         endpoint = new AwsEndpoint([_firehose, dataApi, ssm], [_sns], responses, LoggerFactory.CreateLogger<AwsEndpoint>());
         dataApi.Start();
-        _stopOrder.Add(_firehose);
         _stopOrder.Add(dataApi);
         _stopOrder.Add(_sns);
         _stopOrder.Add(new DisposableHttpClient(http));
@@ -198,14 +219,14 @@ public sealed partial class LocalStack : IAsyncDisposable
         {
             var sensorApi = new SensorApiServer(
                 new SensorApiSettings(ApiKey, "Producer", options.AccountId, TimeSpan.FromSeconds(29)),
-                Functions, Counters, time, LoggerFactory.CreateLogger<SensorApiServer>());
+                Functions, Counters, Clock, LoggerFactory.CreateLogger<SensorApiServer>()); // requestTimeEpoch is virtual time
             _sensorServer = await LoopbackServer.StartAsync(options.SensorApiPort, sensorApi.HandleAsync, LoggerFactory, cancellationToken).ConfigureAwait(false);
             LogSensorApi(_logger, SensorApiUrl);
 
             if (options.RunSchedule && options.Provision)
             {
                 _schedule = new AggregatorSchedule(
-                    Clock, Functions, FlushAsync, new ScheduleSettings("Aggregator", Window, DeliveryLag, Clock.Start), LoggerFactory.CreateLogger<AggregatorSchedule>());
+                    Clock, Functions, new ScheduleSettings("Aggregator", Window, DeliveryLag, Clock.Start), LoggerFactory.CreateLogger<AggregatorSchedule>());
                 _schedule.Start();
             }
         }
@@ -214,15 +235,17 @@ public sealed partial class LocalStack : IAsyncDisposable
     private CreateDeliveryStreamInput StreamDefinition()
     {
         var transformArn = Functions.ArnOf("Transform");
+        var timing = Options.Firehose;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var processing = new ProcessingConfiguration(true, [new Processor("Lambda", [
             new ProcessorParameter("LambdaArn", transformArn),
             new ProcessorParameter("NumberOfRetries", "3"),
-            new ProcessorParameter("BufferSizeInMBs", Options.FirehoseBufferSizeMiB.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new ProcessorParameter("BufferIntervalInSeconds", Options.FirehoseBufferIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new ProcessorParameter("BufferSizeInMBs", timing.ProcessorBufferSizeMiB.ToString("0.###", invariant)),
+            new ProcessorParameter("BufferIntervalInSeconds", timing.ProcessorBufferInterval.TotalSeconds.ToString("0.###", invariant)),
         ])]);
         var s3 = new S3Configuration(
             $"arn:aws:iam::{Options.AccountId}:role/badgeflow-firehose", "arn:aws:s3:::badgeflow-local-staging", "staging/", "errors/",
-            new BufferingHints(Options.FirehoseBufferSizeMiB, Options.FirehoseBufferIntervalSeconds), "UNCOMPRESSED", null, null);
+            new BufferingHints(timing.DestinationBufferSizeMiB, (int)timing.DestinationBufferInterval.TotalSeconds), "UNCOMPRESSED", null, null);
         return new CreateDeliveryStreamInput(StreamName, "DirectPut", null, null, new RedshiftDestinationConfiguration(
             $"arn:aws:iam::{Options.AccountId}:role/badgeflow-firehose",
             $"jdbc:redshift://{Workgroup}.{Options.AccountId}.{Options.Region}.redshift-serverless.amazonaws.com:5439/{Database}",
@@ -264,6 +287,11 @@ public sealed partial class LocalStack : IAsyncDisposable
         aggregator["STAFF_ON_DUTY_PARAMETER"] = StaffOnDutyParameterName;
         aggregator["WINDOW_MINUTES"] = ((int)Window.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["DELIVERY_LAG_MINUTES"] = ((int)DeliveryLag.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The Aggregator waits for the watermark on its real clock: scaled so the wait covers the virtual time it
+        // covers on AWS (120 s, polled every 20 s); a paused clock makes waiting pointless.
+        var (wait, poll) = CompletenessWait(options.FunctionTimeScale ?? options.Speed);
+        aggregator["COMPLETENESS_WAIT_SECONDS"] = wait;
+        aggregator["COMPLETENESS_POLL_SECONDS"] = poll;
         var schema = Common("Schema");
         schema["REDSHIFT_DATABASE"] = Database;
         schema["REDSHIFT_WORKGROUP_NAME"] = Workgroup;
@@ -275,6 +303,16 @@ public sealed partial class LocalStack : IAsyncDisposable
             FunctionDefinition.ForAssembly("Aggregator", builder.AssemblyPath("Aggregator"), aggregator, 1, options.FunctionTimeout),
             FunctionDefinition.ForAssembly("Schema", builder.AssemblyPath("Schema"), schema, 1, options.FunctionTimeout),
         ];
+    }
+
+    /// <summary>COMPLETENESS_WAIT_SECONDS and COMPLETENESS_POLL_SECONDS for functions whose second is
+    /// <paramref name="scale"/> virtual seconds: the Aggregator's defaults (120 s, 20 s) divided by it.</summary>
+    public static (string Wait, string Poll) CompletenessWait(double scale)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return scale > 0
+            ? ((120 / scale).ToString("0.###", invariant), Math.Max(0.001, 20 / scale).ToString("0.###", invariant))
+            : ("0", "1");
     }
 
     /// <summary>Runs the Schema custom resource as CloudFormation would on stack creation, answering to the endpoint's
@@ -339,15 +377,14 @@ public sealed partial class LocalStack : IAsyncDisposable
 
         if (_firehose is not null)
         {
-            // Deliver what was accepted before the functions go away: an accepted read is never lost at shutdown.
-            try
+            // Stop delivering before the functions go away. What is not yet delivered stays in Firehose's intake log
+            // and is delivered by the next start on this working directory: an accepted read is never lost.
+            if (_firehose.UndeliveredRecords > 0)
             {
-                await _firehose.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                LogUndeliveredAtStop(_logger, _firehose.UndeliveredRecords);
             }
-            catch (TimeoutException)
-            {
-                LogFlushTimedOut(_logger);
-            }
+
+            await _firehose.DisposeAsync().ConfigureAwait(false);
         }
 
         await Functions.DisposeAsync().ConfigureAwait(false);
@@ -373,8 +410,8 @@ public sealed partial class LocalStack : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Warehouse schema created by the Schema function")]
     private static partial void LogSchema(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Firehose could not deliver everything within 60 s at shutdown; see the counters")]
-    private static partial void LogFlushTimedOut(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Firehose keeps {RecordCount} undelivered records in its intake log for the next start")]
+    private static partial void LogUndeliveredAtStop(ILogger logger, long recordCount);
 
     private sealed class DisposableHttpClient(HttpClient client) : IAsyncDisposable
     {

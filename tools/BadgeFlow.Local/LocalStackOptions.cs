@@ -47,9 +47,14 @@ public sealed record LocalStackOptions
     /// <summary>Folder holding Functions.sln; null searches upwards from the current directory and the tool's folder.</summary>
     public string? RepositoryRoot { get; init; }
 
-    public int FirehoseBufferSizeMiB { get; init; } = 1;
+    /// <summary>Firehose's buffering, COPY time and intake bound, in virtual time (command line: --copy-base-seconds,
+    /// --copy-seconds-per-mb, --cold-warehouse-seconds, --copy-backlog-seconds).</summary>
+    public Firehose.FirehoseTiming Firehose { get; init; } = new();
 
-    public int FirehoseBufferIntervalSeconds { get; init; } = 5;
+    /// <summary>Virtual seconds per real second the functions should assume when they wait on their own (real) clock:
+    /// the Aggregator's completeness wait is divided by it so it covers the same virtual time as on AWS. Null uses
+    /// <see cref="Speed"/>; the demo, which moves a paused clock itself, passes its playing speed.</summary>
+    public double? FunctionTimeScale { get; init; }
 
     /// <summary>Rows per GetStatementResult page.</summary>
     public int ResultPageSize { get; init; } = 1000;

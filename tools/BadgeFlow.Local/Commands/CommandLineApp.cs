@@ -22,8 +22,11 @@ public static class CommandLineApp
                        --attendees 20000  --minutes 120  --seed 2026  --speed 60 (simulated seconds per real second)
                        --work .badgeflow/demo (wiped at start)  --dashboard-port 3001  --aws-port 4566  --api-port 3000
                        --producers 2  --invalid-rate 0.0005  --concurrency 4  --campus functions/campus.json  --plain
+                       Firehose timing (virtual seconds): --copy-base-seconds 10  --copy-seconds-per-mb 1
+                       --cold-warehouse-seconds 30  --copy-backlog-seconds 0
           up         start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C
                        --work .badgeflow  --aws-port 4566  --api-port 3000  --dashboard-port 3001  --speed 1  --producers 2
+                       --api-key KEY  and the Firehose timing options of demo
           simulate   play a simulated conference against any sensor API (local or deployed)
                        --api-url URL  --api-key KEY  --attendees 20000  --minutes 120  --seed 2026
                        --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500

@@ -1,5 +1,6 @@
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Dashboard;
+using BadgeFlow.Local.Firehose;
 using Microsoft.Extensions.Logging;
 
 namespace BadgeFlow.Local.Commands;
@@ -22,6 +23,8 @@ public sealed record UpSettings
 
     public string? CampusFile { get; init; }
 
+    public FirehoseTiming Firehose { get; init; } = new();
+
     public static UpSettings From(CommandLineArguments a)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -35,6 +38,7 @@ public sealed record UpSettings
             Producers = a.Int32("producers", 2, 1, 16),
             ApiKey = a.String("api-key") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEY"),
             CampusFile = a.String("campus"),
+            Firehose = FirehoseTimingOptions.From(a),
         };
         a.ThrowIfUnknown();
         return settings;
@@ -60,6 +64,7 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
             ProducerInstances = settings.Producers,
             Speed = settings.Speed,
             VirtualStart = TimeProvider.System.GetUtcNow(),
+            Firehose = settings.Firehose,
             LoggerFactory = loggers,
         };
         await using var stack = await terminal.StatusAsync("Starting the local stack", () => LocalStack.StartAsync(options, cancellationToken)).ConfigureAwait(false);

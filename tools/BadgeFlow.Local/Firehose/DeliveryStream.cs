@@ -1,202 +1,403 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace BadgeFlow.Local.Firehose;
 
-/// <summary>One delivery stream: records are buffered until the size or interval hint is reached, then a batch goes
-/// through the Lambda processor (a real Firehose transformation event) to the destination. Batches are delivered in
-/// order by one worker. Nothing is dropped: records the processor fails, or that cannot be delivered after bounded
-/// retries, are written to the stream's processing-failed folder.</summary>
+/// <summary>
+/// One delivery stream, timed on the virtual clock as Firehose times it (<see cref="FirehoseTiming"/>): accepted records
+/// are appended to the intake log, wait in the processor buffer until its size or interval hint, go through the Lambda
+/// processor (a real Firehose transformation event), wait in the destination buffer until its hints, and are loaded by
+/// a COPY that takes time, one at a time. Every stage keeps order, so "settled up to sequence n" is one number, the
+/// intake log's checkpoint. Nothing is dropped: records the processor fails, or that cannot be loaded after bounded
+/// retries, are written to the stream's processing-failed folder.
+/// </summary>
+/// <remarks>Each stage's moment is computed from the previous one's (a buffer cut by interval is cut at opened +
+/// interval, a COPY starts when the previous one ends), not from when the pump happens to look, so the timeline does not
+/// depend on how the virtual clock is stepped. The processor itself takes no virtual time.</remarks>
 public sealed partial class DeliveryStream : IAsyncDisposable
 {
     private const int MaxLambdaPayloadBytes = 6 * 1024 * 1024;
+    private static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(10);
 
     private readonly DeliveryStreamSettings _settings;
+    private readonly FirehoseTiming _timing;
     private readonly IDeliveryDestination _destination;
     private readonly IFunctionInvoker? _functions;
     private readonly PipelineCounters _counters;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _clock;
+    private readonly TimeProvider _real;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly Channel<Batch> _batches = Channel.CreateUnbounded<Batch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _stepping = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private List<BufferedRecord> _buffer = [];
-    private long _bufferBytes;
-    private long _oldestTimestamp;
+
+    // Guarded by _gate.
+    private IntakeLog? _log;
+    private List<BufferedRecord> _processorBuffer = [];
+    private long _processorBytes;
+    private DateTimeOffset _processorOpenedAt;
+    private readonly Queue<ProcessorBatch> _toTransform = new();
     private long _sequence;
-    private Task? _worker;
-    private Task? _ticker;
+    private long _undeliveredBytes;
+    private long _undeliveredRecords;
+
+    // Touched only by the step (one at a time).
+    private List<StagedPart> _destinationBuffer = [];
+    private long _destinationBytes;
+    private DateTimeOffset _destinationOpenedAt;
+    private readonly Queue<CopyJob> _copies = new();
+    private CopyJob? _copying;
+    private DateTimeOffset _copyEndsAt;
+    private DateTimeOffset _warehouseBusyUntil;
+    private Task? _pump;
+    private int _disposed;
 
     public DeliveryStream(
         DeliveryStreamSettings settings,
+        FirehoseTiming timing,
         IDeliveryDestination destination,
         IFunctionInvoker? functions,
         PipelineCounters counters,
-        TimeProvider time,
+        TimeProvider clock,
+        TimeProvider real,
         ILogger<DeliveryStream> logger)
     {
         _settings = settings;
+        _timing = timing;
         _destination = destination;
         _functions = functions;
         _counters = counters;
-        _time = time;
+        _clock = clock;
+        _real = real;
         _logger = logger;
-        CreatedAt = time.GetUtcNow();
+        CreatedAt = clock.GetUtcNow();
+        _warehouseBusyUntil = CreatedAt;
     }
 
     public DeliveryStreamSettings Settings => _settings;
 
     public DateTimeOffset CreatedAt { get; }
 
-    public void Start()
+    /// <summary>Records accepted and not yet settled (loaded, or kept as failed).</summary>
+    public long UndeliveredRecords
     {
-        _worker ??= DeliverAsync(_stopping.Token);
-        _ticker ??= TickAsync(_stopping.Token);
+        get { lock (_gate) { return _undeliveredRecords; } }
     }
 
-    /// <summary>Accepts records; returns their record ids, in order.</summary>
-    public IReadOnlyList<string> Put(IReadOnlyList<byte[]> records)
+    /// <summary>Opens the intake log, takes back what an earlier process accepted and did not settle, and starts the
+    /// pump that moves records along on the clock.</summary>
+    public void Start()
     {
-        var ids = new string[records.Count];
-        var arrival = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        long reads = 0;
+        Recover();
+        _pump ??= PumpAsync(_stopping.Token);
+    }
+
+    /// <summary>Opens the intake log and takes back what it holds past its checkpoint (without starting the pump).</summary>
+    public int Recover()
+    {
         lock (_gate)
         {
+            if (_log is not null)
+            {
+                return 0;
+            }
+
+            _log = IntakeLog.Open(_settings.IntakeRoot, 64L * 1024 * 1024, out var pending);
+            _sequence = _log.LastSequence;
+            long reads = 0;
+            foreach (var record in pending)
+            {
+                var lines = JsonLines.Count(record.Data);
+                reads += lines;
+                AddToProcessorLocked(new BufferedRecord(RecordId(record.Sequence), record.Sequence, record.ArrivalTimestamp, record.Data, lines), _clock.GetUtcNow());
+            }
+
+            if (pending.Count > 0)
+            {
+                _counters.IntoFirehose(pending.Count, reads);
+                LogRecovered(_logger, _settings.Name, pending.Count, reads);
+            }
+
+            return pending.Count;
+        }
+    }
+
+    /// <summary>Accepts what fits under <see cref="FirehoseTiming.MaxUndeliveredBytes"/>, durably, in order; returns
+    /// each record's id, or null for a record refused because too much is undelivered (ServiceUnavailableException).</summary>
+    public IReadOnlyList<string?> Put(IReadOnlyList<byte[]> records)
+    {
+        var ids = new string?[records.Count];
+        long reads = 0, accepted = 0;
+        lock (_gate)
+        {
+            if (_log is null)
+            {
+                throw new InvalidOperationException("The delivery stream has not been started.");
+            }
+
+            var now = _clock.GetUtcNow();
+            var arrival = now.ToUnixTimeMilliseconds();
             for (var i = 0; i < records.Count; i++)
             {
                 var data = records[i];
-                // Cut before the record that would overflow the buffer, so no invocation exceeds the hints.
-                if (_buffer.Count > 0 && _bufferBytes + data.Length > _settings.BufferSizeBytes)
+                if (_undeliveredBytes > 0 && _undeliveredBytes + data.Length > _timing.MaxUndeliveredBytes)
                 {
-                    CutLocked(null);
+                    continue;
                 }
 
-                if (_buffer.Count == 0)
-                {
-                    _oldestTimestamp = _time.GetTimestamp();
-                }
-
+                var sequence = ++_sequence;
+                _log.Append(sequence, arrival, data);
                 var lines = JsonLines.Count(data);
                 reads += lines;
-                ids[i] = NextRecordId();
-                _buffer.Add(new BufferedRecord(ids[i], arrival, data, lines));
-                _bufferBytes += data.Length;
+                accepted++;
+                ids[i] = RecordId(sequence);
+                AddToProcessorLocked(new BufferedRecord(ids[i]!, sequence, arrival, data, lines), now);
             }
 
-            if (_bufferBytes >= _settings.BufferSizeBytes)
-            {
-                CutLocked(null);
-            }
+            // Durable before the answer: what is acknowledged survives this process being killed.
+            _log.Flush();
         }
 
-        _counters.IntoFirehose(records.Count, reads);
+        _counters.IntoFirehose(accepted, reads);
         return ids;
     }
 
-    /// <summary>Delivers whatever is buffered now and waits until it (and every earlier batch) has been delivered.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken)
+    private void AddToProcessorLocked(BufferedRecord record, DateTimeOffset now)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        _undeliveredBytes += record.Data.Length;
+        _undeliveredRecords++;
+        var limit = _settings.ProcessorFunction is null ? long.MaxValue : _settings.ProcessorBufferBytes;
+        // Cut before the record that would overflow the buffer, so no invocation exceeds the hints.
+        if (_processorBuffer.Count > 0 && _processorBytes + record.Data.Length > limit)
         {
-            CutLocked(done);
+            CutProcessorLocked(now);
         }
 
-        return done.Task.WaitAsync(cancellationToken);
-    }
-
-    private void CutLocked(TaskCompletionSource? done)
-    {
-        var records = _buffer;
-        _buffer = [];
-        _bufferBytes = 0;
-        if (records.Count > 0 || done is not null)
+        if (_processorBuffer.Count == 0)
         {
-            _batches.Writer.TryWrite(new Batch(records, done));
+            _processorOpenedAt = now;
+        }
+
+        _processorBuffer.Add(record);
+        _processorBytes += record.Data.Length;
+        if (_processorBytes >= limit || _settings.ProcessorFunction is null)
+        {
+            // Without a processor records go straight on to the destination buffer.
+            CutProcessorLocked(now);
         }
     }
 
-    private async Task TickAsync(CancellationToken stopping)
+    private void CutProcessorLocked(DateTimeOffset at)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100), _time);
+        if (_processorBuffer.Count > 0)
+        {
+            _toTransform.Enqueue(new ProcessorBatch(_processorBuffer, at));
+            _processorBuffer = [];
+            _processorBytes = 0;
+        }
+    }
+
+    /// <summary>Completes once nothing accepted is left undelivered (the clock must move for that to happen).</summary>
+    public async Task WhenSettledAsync(CancellationToken cancellationToken)
+    {
+        while (UndeliveredRecords > 0)
+        {
+            await Task.Delay(PumpPeriod, _real, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Does everything that is due by the clock's now: cuts buffers whose interval has passed, runs the
+    /// processor on cut batches, starts the next COPY and finishes the one whose time is up. The pump calls this; tests
+    /// call it after moving a manual clock.</summary>
+    public async Task StepAsync(CancellationToken cancellationToken)
+    {
+        await _stepping.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            bool progressed;
+            do
             {
+                progressed = false;
+                var now = _clock.GetUtcNow();
+                ProcessorBatch? batch;
                 lock (_gate)
                 {
-                    if (_buffer.Count > 0 && _time.GetElapsedTime(_oldestTimestamp) >= _settings.BufferInterval)
+                    if (_processorBuffer.Count > 0 && _processorOpenedAt + _settings.ProcessorInterval <= now)
                     {
-                        CutLocked(null);
+                        CutProcessorLocked(_processorOpenedAt + _settings.ProcessorInterval);
                     }
+
+                    _toTransform.TryDequeue(out batch);
                 }
+
+                if (batch is not null)
+                {
+                    await TransformBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                    progressed = true;
+                    continue;
+                }
+
+                if (_destinationBuffer.Count > 0 && _destinationOpenedAt + _settings.DestinationInterval <= now)
+                {
+                    CutDestination(_destinationOpenedAt + _settings.DestinationInterval);
+                }
+
+                if (_copying is null && _copies.TryDequeue(out var next))
+                {
+                    var start = next.CutAt > _warehouseBusyUntil ? next.CutAt : _warehouseBusyUntil;
+                    _copying = next;
+                    _copyEndsAt = next.Bytes == 0 || !_settings.ModelCopy
+                        ? start
+                        : start + _timing.CopyDuration(next.Bytes, start - _warehouseBusyUntil);
+                    progressed = true;
+                }
+
+                if (_copying is { } job && _copyEndsAt <= now)
+                {
+                    await FinishCopyAsync(job, cancellationToken).ConfigureAwait(false);
+                    if (job.Bytes > 0)
+                    {
+                        _warehouseBusyUntil = _copyEndsAt;
+                    }
+
+                    _copying = null;
+                    progressed = true;
+                }
+            }
+            while (progressed);
+        }
+        finally
+        {
+            _stepping.Release();
+        }
+    }
+
+    /// <summary>When the COPY in progress ends, or null when none is; for the demo's view and tests.</summary>
+    public DateTimeOffset? CopyEndsAt => _copying is null ? null : _copyEndsAt;
+
+    private async Task PumpAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await StepAsync(stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031 // The pump must keep going; the failure is logged and the step retried on the next tick.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogStepFailed(_logger, ex, _settings.Name);
+                }
+
+                await Task.Delay(PumpPeriod, _real, stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            // Stopping.
+            // Stopping: what is not settled stays in the intake log for the next start.
         }
     }
 
-    private async Task DeliverAsync(CancellationToken stopping)
+    private async Task TransformBatchAsync(ProcessorBatch batch, CancellationToken stopping)
     {
-        await foreach (var batch in _batches.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            try
-            {
-                if (batch.Records.Count > 0)
-                {
-                    await DeliverBatchAsync(batch.Records, stopping).ConfigureAwait(false);
-                }
-
-                batch.Done?.TrySetResult();
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                // Stopping: the buffered reads stay counted as buffered, never as delivered.
-                batch.Done?.TrySetCanceled(stopping);
-            }
-#pragma warning disable CA1031 // One bad batch must not stop the stream; the failure is logged and its records kept.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogBatchFailed(_logger, ex, _settings.Name, batch.Records.Count);
-                await KeepFailedAsync(batch.Records, "Firehose.InternalError", ex.Message, 1, stopping).ConfigureAwait(false);
-                batch.Done?.TrySetResult();
-            }
-        }
-    }
-
-    private async Task DeliverBatchAsync(List<BufferedRecord> records, CancellationToken stopping)
-    {
-        var readsInBatch = records.Sum(r => r.Lines);
+        var records = batch.Records;
+        var maxSequence = records[^1].Sequence;
+        var sourceBytes = records.Sum(r => (long)r.Data.Length);
         if (_settings.ProcessorFunction is null)
         {
-            var loaded = await LoadAsync(records.Select(r => r.Data), records, stopping).ConfigureAwait(false);
-            _counters.Delivered(loaded.Loaded, loaded.Failed, 0, readsInBatch);
+            AddToDestination(new StagedPart([.. records.Select(r => r.Data)], records, records.Sum(r => r.Lines), maxSequence, sourceBytes, records.Count), batch.CutAt);
             return;
         }
 
-        long failed = 0, dropped = 0, delivered = 0;
+        long failed = 0, dropped = 0;
+        var ok = new List<byte[]>();
+        var okSources = new List<BufferedRecord>();
+        long okReads = 0;
         // Keep each invocation under Lambda's 6 MB synchronous payload (base64 grows data by 4/3).
         foreach (var chunk in SplitForLambda(records))
         {
             var outcome = await TransformAsync(chunk, stopping).ConfigureAwait(false);
             failed += outcome.FailedReads;
             dropped += outcome.DroppedReads;
-            if (outcome.Ok.Count > 0)
+            foreach (var (source, data) in outcome.Ok)
             {
-                var loaded = await LoadAsync(outcome.Ok.Select(o => o.Data), outcome.Ok.Select(o => o.Source).ToList(), stopping).ConfigureAwait(false);
-                delivered += loaded.Loaded;
-                failed += loaded.Failed;
+                ok.Add(data);
+                okSources.Add(source);
+                okReads += source.Lines;
             }
         }
 
-        _counters.Delivered(delivered, failed, dropped, readsInBatch);
-        LogDelivered(_logger, _settings.Name, records.Count, delivered, failed, dropped);
+        _counters.Delivered(0, failed, dropped, failed + dropped);
+        LogTransformed(_logger, _settings.Name, records.Count, okReads, failed, dropped);
+        AddToDestination(new StagedPart(ok, okSources, okReads, maxSequence, sourceBytes, records.Count), batch.CutAt);
+    }
+
+    private void AddToDestination(StagedPart part, DateTimeOffset at)
+    {
+        // The interval may have run out before this part arrived: cut at that moment first.
+        if (_destinationBuffer.Count > 0 && _destinationOpenedAt + _settings.DestinationInterval <= at)
+        {
+            CutDestination(_destinationOpenedAt + _settings.DestinationInterval);
+        }
+
+        var bytes = part.Parts.Sum(p => (long)p.Length);
+        if (_destinationBuffer.Count > 0 && _destinationBytes + bytes > _settings.DestinationBufferBytes)
+        {
+            CutDestination(at);
+        }
+
+        if (_destinationBuffer.Count == 0)
+        {
+            _destinationOpenedAt = at;
+        }
+
+        _destinationBuffer.Add(part);
+        _destinationBytes += bytes;
+        if (_destinationBytes >= _settings.DestinationBufferBytes)
+        {
+            CutDestination(at);
+        }
+    }
+
+    private void CutDestination(DateTimeOffset at)
+    {
+        if (_destinationBuffer.Count > 0)
+        {
+            _copies.Enqueue(new CopyJob(_destinationBuffer, _destinationBytes, at));
+            _destinationBuffer = [];
+            _destinationBytes = 0;
+        }
+    }
+
+    private async Task FinishCopyAsync(CopyJob job, CancellationToken stopping)
+    {
+        long loaded = 0, failed = 0;
+        if (job.Bytes > 0)
+        {
+            (loaded, failed) = await LoadAsync(job.Parts.SelectMany(p => p.Parts), [.. job.Parts.SelectMany(p => p.Sources)], stopping).ConfigureAwait(false);
+        }
+
+        var reads = job.Parts.Sum(p => p.SourceReads);
+        _counters.Delivered(loaded, failed, 0, reads);
+        LogDelivered(_logger, _settings.Name, job.Parts.Count, loaded, failed);
+        lock (_gate)
+        {
+            foreach (var part in job.Parts)
+            {
+                _undeliveredBytes -= part.SourceBytes;
+            }
+
+            _undeliveredRecords -= job.Parts.Sum(p => (long)p.RecordCount);
+            _log?.Checkpoint(job.Parts[^1].MaxSequence);
+        }
     }
 
     private IEnumerable<List<BufferedRecord>> SplitForLambda(List<BufferedRecord> records)
@@ -267,7 +468,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
 
             if (attempts <= _settings.ProcessorRetries)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempts), _time, stopping).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempts), _real, stopping).ConfigureAwait(false);
             }
         }
 
@@ -382,7 +583,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
             {
                 last = ex;
                 LogLoadFailed(_logger, ex, _settings.Name, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _time, stopping).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), _real, stopping).ConfigureAwait(false);
             }
         }
 
@@ -398,7 +599,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var folder = Path.Combine(_settings.ProcessingFailedRoot, now.UtcDateTime.ToString("yyyy/MM/dd/HH", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{_settings.Name}-1-{now.UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", CultureInfo.InvariantCulture)}-{Guid.NewGuid()}");
@@ -417,37 +618,50 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         LogKeptFailed(_logger, _settings.Name, records.Count, errorCode);
     }
 
-    private string NextRecordId()
-    {
-        // Firehose record ids are long opaque strings; a sequence keeps them unique and ordered within the stream.
-        var n = Interlocked.Increment(ref _sequence);
-        return string.Create(CultureInfo.InvariantCulture, $"{_settings.IdPrefix}{n:D20}");
-    }
+    // Firehose record ids are long opaque strings; the sequence keeps them unique and ordered within the stream.
+    private string RecordId(long sequence) => string.Create(CultureInfo.InvariantCulture, $"{_settings.IdPrefix}{sequence:D20}");
 
+    /// <summary>Stops the pump; what is not settled stays in the intake log for the next start on this directory.</summary>
     public async ValueTask DisposeAsync()
     {
-        _batches.Writer.TryComplete();
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var task in new[] { _worker, _ticker })
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            if (task is not null)
-            {
-                try
-                {
-                    await task.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping.
-                }
-            }
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(false);
+        }
+
+        await _stepping.WaitAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            _log?.Dispose();
         }
 
         _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{StreamName}: {RecordCount} records → {Loaded} reads loaded, {Failed} failed, {Dropped} dropped")]
-    private static partial void LogDelivered(ILogger logger, string streamName, int recordCount, long loaded, long failed, long dropped);
+    /// <summary>Stops the stream and removes its intake log: for DeleteDeliveryStream once everything is settled.</summary>
+    internal async Task DeleteAsync()
+    {
+        await DisposeAsync().ConfigureAwait(false);
+        lock (_gate)
+        {
+            _log?.Delete();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{StreamName}: {RecordCount} records transformed → {Ok} reads Ok, {Failed} failed, {Dropped} dropped")]
+    private static partial void LogTransformed(ILogger logger, string streamName, int recordCount, long ok, long failed, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{StreamName}: COPY of {PartCount} parts → {Loaded} reads loaded, {Failed} failed")]
+    private static partial void LogDelivered(ILogger logger, string streamName, int partCount, long loaded, long failed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{StreamName}: took back {RecordCount} records ({ReadCount} reads) accepted before a restart and not yet delivered")]
+    private static partial void LogRecovered(ILogger logger, string streamName, int recordCount, long readCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{StreamName}: transformation attempt {Attempt} failed ({ErrorCode})")]
     private static partial void LogTransformFailed(ILogger logger, string streamName, int attempt, string errorCode);
@@ -458,27 +672,42 @@ public sealed partial class DeliveryStream : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{StreamName}: kept {RecordCount} records under processing-failed ({ErrorCode})")]
     private static partial void LogKeptFailed(ILogger logger, string streamName, int recordCount, string errorCode);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{StreamName}: a batch of {RecordCount} records failed unexpectedly")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, string streamName, int recordCount);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{StreamName}: a delivery step failed unexpectedly; retrying")]
+    private static partial void LogStepFailed(ILogger logger, Exception exception, string streamName);
 
-    private sealed record Batch(List<BufferedRecord> Records, TaskCompletionSource? Done);
+    /// <summary>Records the processor buffer cut at <paramref name="CutAt"/>.</summary>
+    private sealed record ProcessorBatch(List<BufferedRecord> Records, DateTimeOffset CutAt);
+
+    /// <summary>What one processor batch leaves for the destination: the Ok data with its sources, and for settling, the
+    /// batch's last sequence number, raw bytes and record count.</summary>
+    private sealed record StagedPart(List<byte[]> Parts, List<BufferedRecord> Sources, long SourceReads, long MaxSequence, long SourceBytes, int RecordCount);
+
+    /// <summary>A COPY: the destination buffer cut at <paramref name="CutAt"/>.</summary>
+    private sealed record CopyJob(List<StagedPart> Parts, long Bytes, DateTimeOffset CutAt);
 
     private sealed record TransformOutcome(List<(BufferedRecord Source, byte[] Data)> Ok, IReadOnlyCollection<BufferedRecord> Failed, long FailedReads, long DroppedReads);
 }
 
-internal sealed record BufferedRecord(string RecordId, long ArrivalTimestamp, byte[] Data, long Lines);
+internal sealed record BufferedRecord(string RecordId, long Sequence, long ArrivalTimestamp, byte[] Data, long Lines);
 
-/// <summary>A delivery stream's configuration, resolved from CreateDeliveryStream.</summary>
+/// <summary>A delivery stream's configuration, resolved from CreateDeliveryStream: the processor's buffering hints
+/// (used only with a processor), the destination's, and whether loading is a COPY whose time is modelled (Redshift).</summary>
 public sealed record DeliveryStreamSettings(
     string Name,
     string Arn,
     string Region,
     string DestinationKind,
-    long BufferSizeBytes,
-    TimeSpan BufferInterval,
+    long ProcessorBufferBytes,
+    TimeSpan ProcessorInterval,
+    long DestinationBufferBytes,
+    TimeSpan DestinationInterval,
     string? ProcessorFunction,
     string? ProcessorArn,
     int ProcessorRetries,
     string ProcessingFailedRoot,
+    string IntakeRoot,
     string IdPrefix,
-    CreateDeliveryStreamInput Request);
+    CreateDeliveryStreamInput Request)
+{
+    public bool ModelCopy => DestinationKind == "Redshift";
+}

@@ -15,21 +15,39 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
     private const int MaxRecordBytes = 1_024_000;
     private const int MaxBatchBytes = 4 * 1024 * 1024;
 
+    // Firehose's answer for a record it cannot take now (botocore firehose: PutRecordBatchResponseEntry.ErrorCode).
+    private const string ThrottledCode = "ServiceUnavailableException";
+    private const string ThrottledMessage = "Slow down.";
+
     private readonly ConcurrentDictionary<string, DeliveryStream> _streams = new(StringComparer.Ordinal);
     private readonly FirehoseEnvironment _environment;
     private readonly IStatementEngine _engine;
     private readonly IFunctionInvoker? _functions;
     private readonly PipelineCounters _counters;
+    private readonly FirehoseTiming _timing;
     private readonly TimeProvider _time;
+    private readonly TimeProvider _real;
     private readonly ILoggerFactory _loggerFactory;
 
-    public FirehoseService(FirehoseEnvironment environment, IStatementEngine engine, IFunctionInvoker? functions, PipelineCounters counters, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="time">The clock Firehose's buffering and COPYs run on (the local stack's virtual clock).</param>
+    /// <param name="real">The real clock, for retry back-off and how often the streams look at <paramref name="time"/>.</param>
+    public FirehoseService(
+        FirehoseEnvironment environment,
+        IStatementEngine engine,
+        IFunctionInvoker? functions,
+        PipelineCounters counters,
+        FirehoseTiming timing,
+        TimeProvider time,
+        TimeProvider real,
+        ILoggerFactory loggerFactory)
     {
         _environment = environment;
         _engine = engine;
         _functions = functions;
         _counters = counters;
+        _timing = timing;
         _time = time;
+        _real = real;
         _loggerFactory = loggerFactory;
     }
 
@@ -71,24 +89,27 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
             throw new AwsErrorException("InvalidArgumentException", "A Lambda processor needs a LambdaArn parameter.");
         }
 
-        // With a processor, Firehose buffers by the processor's hints before invoking it (defaults 1 MB / 60 s);
-        // without one, by the destination's.
-        var sizeMb = processor is not null ? Int(Parameter("BufferSizeInMBs")) ?? 1 : s3?.BufferingHints?.SizeInMBs ?? 5;
-        var intervalSeconds = processor is not null ? Int(Parameter("BufferIntervalInSeconds")) ?? 60 : s3?.BufferingHints?.IntervalInSeconds ?? 300;
+        // With a processor, Firehose first buffers by the processor's hints before invoking it (defaults 1 MB / 60 s),
+        // then by the destination's (defaults 5 MB / 300 s) before delivering.
+        var processorMb = Number(Parameter("BufferSizeInMBs")) ?? 1;
+        var processorSeconds = Number(Parameter("BufferIntervalInSeconds")) ?? 60;
         var settings = new DeliveryStreamSettings(
             name,
             arn,
             _environment.Region,
             kind,
-            Math.Max(1, sizeMb) * 1024L * 1024,
-            TimeSpan.FromSeconds(Math.Max(0, intervalSeconds)),
+            (long)(Math.Max(0.01, processorMb) * 1024 * 1024),
+            TimeSpan.FromSeconds(Math.Max(0, processorSeconds)),
+            Math.Max(1, s3?.BufferingHints?.SizeInMBs ?? 5) * 1024L * 1024,
+            TimeSpan.FromSeconds(Math.Max(0, s3?.BufferingHints?.IntervalInSeconds ?? 300)),
             lambdaArn,
             lambdaArn,
-            Int(Parameter("NumberOfRetries")) ?? 3,
+            (int?)Number(Parameter("NumberOfRetries")) ?? 3,
             Path.Combine(_environment.WorkingDirectory, "processing-failed", name),
+            Path.Combine(_environment.WorkingDirectory, "firehose", name),
             $"{Math.Abs(name.GetHashCode(StringComparison.Ordinal)) % 100000:D5}{_time.GetUtcNow().ToUnixTimeSeconds():D12}",
             input);
-        var stream = new DeliveryStream(settings, destination, _functions, _counters, _time, _loggerFactory.CreateLogger<DeliveryStream>());
+        var stream = new DeliveryStream(settings, _timing, destination, _functions, _counters, _time, _real, _loggerFactory.CreateLogger<DeliveryStream>());
         if (!_streams.TryAdd(name, stream))
         {
             throw new AwsErrorException("ResourceInUseException", $"Firehose {name} under accountId {_environment.AccountId} already exists.");
@@ -101,9 +122,8 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
 
     public bool TryGet(string name, out DeliveryStream stream) => _streams.TryGetValue(name, out stream!);
 
-    /// <summary>Delivers every stream's buffer now and waits for it.</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_streams.Values.Select(s => s.FlushAsync(cancellationToken)));
+    /// <summary>Records accepted by any stream and not yet settled.</summary>
+    public long UndeliveredRecords => _streams.Values.Sum(s => s.UndeliveredRecords);
 
     private (string Kind, IDeliveryDestination Destination, S3Configuration? S3, ProcessingConfiguration? Processing) ResolveDestination(CreateDeliveryStreamInput input, string name)
     {
@@ -132,7 +152,7 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
     {
         var stream = Get(input.DeliveryStreamName);
         var request = stream.Settings.Request;
-        var hints = new BufferingHints((int)(stream.Settings.BufferSizeBytes / (1024 * 1024)), (int)stream.Settings.BufferInterval.TotalSeconds);
+        var hints = new BufferingHints((int)(stream.Settings.DestinationBufferBytes / (1024 * 1024)), (int)stream.Settings.DestinationInterval.TotalSeconds);
         DestinationDescription destination;
         if (request.RedshiftDestinationConfiguration is { } redshift)
         {
@@ -185,15 +205,15 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
             throw NotFound(name);
         }
 
-        // Firehose deletes asynchronously; deliver what it holds first so no accepted read is lost.
-        _ = DrainAndDisposeAsync(stream);
+        // Firehose deletes asynchronously; it delivers what it holds first (as the clock moves) so no accepted read is lost.
+        _ = DrainAndDeleteAsync(stream);
         return Serialize(new EmptyOutput(), FirehoseJsonContext.Default.EmptyOutput);
     }
 
-    private static async Task DrainAndDisposeAsync(DeliveryStream stream)
+    private static async Task DrainAndDeleteAsync(DeliveryStream stream)
     {
-        await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        await stream.DisposeAsync().ConfigureAwait(false);
+        await stream.WhenSettledAsync(CancellationToken.None).ConfigureAwait(false);
+        await stream.DeleteAsync().ConfigureAwait(false);
     }
 
     private byte[] PutRecord(PutRecordInput input)
@@ -201,7 +221,7 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
         var stream = Get(input.DeliveryStreamName);
         var data = input.Record?.Data ?? throw new AwsErrorException("InvalidArgumentException", "Record.Data is required.");
         CheckRecord(data, 0);
-        var id = stream.Put([data])[0];
+        var id = stream.Put([data])[0] ?? throw new AwsErrorException(ThrottledCode, ThrottledMessage, 503);
         return Serialize(new PutRecordOutput(id, false), FirehoseJsonContext.Default.PutRecordOutput);
     }
 
@@ -229,9 +249,13 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
             throw new AwsErrorException("InvalidArgumentException", $"The batch holds {total} bytes; PutRecordBatch takes at most 4 MiB.");
         }
 
+        // Records past the intake bound get Firehose's per-record throttling answer; the sender resends them.
         var ids = stream.Put(data);
         return Serialize(
-            new PutRecordBatchOutput(0, false, [.. ids.Select(id => new PutRecordBatchResponseEntry(id, null, null))]),
+            new PutRecordBatchOutput(
+                ids.Count(id => id is null),
+                false,
+                [.. ids.Select(id => id is null ? new PutRecordBatchResponseEntry(null, ThrottledCode, ThrottledMessage) : new PutRecordBatchResponseEntry(id, null, null))]),
             FirehoseJsonContext.Default.PutRecordBatchOutput);
     }
 
@@ -258,8 +282,8 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
             ? name
             : throw new AwsErrorException("InvalidArgumentException", $"DeliveryStreamName '{name}' must be 1-64 characters of [a-zA-Z0-9_.-].");
 
-    private static int? Int(string? value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : null;
+    private static double? Number(string? value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) ? n : null;
 
     private static T Parse<T>(ReadOnlyMemory<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(body.Span, type) ?? throw new AwsErrorException("SerializationException", "Empty request body.");

@@ -9,9 +9,9 @@ namespace BadgeFlow.Local.Schedule;
 public sealed record ScheduledRun(DateTimeOffset ScheduledTime, DateTimeOffset WindowStart, bool Succeeded, string? Error, int Attempts);
 
 /// <summary>EventBridge Scheduler for the Aggregator, on virtual time: for each window [s, s+W) from the first one,
-/// once the clock passes s + W + lag (:07, :22, :37, :52 with the defaults) it flushes Firehose, so everything sent
-/// during the window has been delivered as it would have been by then on AWS, and invokes the Aggregator with
-/// <c>{"scheduledTime": s+W+lag}</c>. Windows run in order, each once; a failed run is retried (as the schedule's retry
+/// once the clock passes s + W + lag (:07, :22, :37, :52 with the defaults) it invokes the Aggregator with
+/// <c>{"scheduledTime": s+W+lag}</c>, Firehose having delivered by then what its modelled timing delivered, no more
+/// (the Aggregator's watermark decides whether that is complete). Windows run in order, each once; a failed run is retried (as the schedule's retry
 /// policy would) up to <see cref="MaxAttempts"/> times and then reported as failed.</summary>
 public sealed partial class AggregatorSchedule : IAsyncDisposable
 {
@@ -19,7 +19,6 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
 
     private readonly VirtualClock _clock;
     private readonly IFunctionInvoker _functions;
-    private readonly Func<CancellationToken, Task> _flush;
     private readonly ScheduleSettings _settings;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -28,11 +27,10 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
     private DateTimeOffset _nextWindow;
     private Task? _loop;
 
-    public AggregatorSchedule(VirtualClock clock, IFunctionInvoker functions, Func<CancellationToken, Task> flush, ScheduleSettings settings, ILogger<AggregatorSchedule> logger)
+    public AggregatorSchedule(VirtualClock clock, IFunctionInvoker functions, ScheduleSettings settings, ILogger<AggregatorSchedule> logger)
     {
         _clock = clock;
         _functions = functions;
-        _flush = flush;
         _settings = settings;
         _logger = logger;
         _nextWindow = settings.FirstWindowStart;
@@ -94,7 +92,6 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
         while (attempt < MaxAttempts)
         {
             attempt++;
-            await _flush(cancellationToken).ConfigureAwait(false);
             var result = await _functions.InvokeAsync(_settings.FunctionName, System.Text.Encoding.UTF8.GetBytes(payload), null, cancellationToken).ConfigureAwait(false);
             if (result.Succeeded)
             {
