@@ -24,8 +24,11 @@ public sealed class PipelineTests : IAsyncLifetime
                 SensorApiPort = 0,
                 ProducerInstances = 1,
                 RunSchedule = false,
-                FirehoseBufferIntervalSeconds = 1,
                 ApiKey = "e2e-key",
+                // Virtual time starts at real time (reads are checked against the receive time, which is virtual) and
+                // only runs ahead when the test drains Firehose.
+                VirtualStart = TimeProvider.System.GetUtcNow(),
+                Speed = 1,
             },
             CancellationToken.None);
     }
@@ -39,8 +42,8 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task PostReads_ValidAndInvalid_ValidOnesLoadedPseudonymizedAndReportedThroughSns()
     {
-        // The functions check readAt against the real clock (not older than 24 h), so the reads are placed in the
-        // window before the current one on the real clock.
+        // The Producer checks readAt against the receive time (virtual time, started at real time), so the reads are
+        // placed in the window before the current one on the real clock.
         var now = TimeProvider.System.GetUtcNow();
         var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero).AddMinutes(-15);
         var reads = Enumerable.Range(0, 999).Select(i => new
@@ -64,7 +67,8 @@ public sealed class PipelineTests : IAsyncLifetime
             Assert.True((int)response.StatusCode is 200 or 207, $"{(int)response.StatusCode}: {answer}");
         }
 
-        await _stack.FlushAsync(CancellationToken.None);
+        // Through Transform's buffer, the destination's and a COPY, with virtual time pushed along.
+        await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
 
         var counters = _stack.Counters.Snapshot();
         Assert.Equal(999, counters.ReadsIntoFirehose);

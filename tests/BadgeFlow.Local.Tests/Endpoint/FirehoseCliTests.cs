@@ -27,7 +27,8 @@ public sealed class FirehoseCliTests : IClassFixture<EndpointStack>
         Assert.Equal(0, batch.GetProperty("FailedPutCount").GetInt32());
         Assert.Equal(2, batch.GetProperty("RequestResponses").GetArrayLength());
 
-        await _local.Stack.FlushAsync(CancellationToken.None);
+        // 60 s of buffering in virtual time, pushed along.
+        await _local.Stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
 
         var objects = Directory.GetFiles(Path.Combine(_local.WorkingDirectory, "s3", "cli-bucket", "reads"), "cli-reads-1-*", SearchOption.AllDirectories);
         var delivered = string.Concat(objects.Order(StringComparer.Ordinal).Select(f => File.ReadAllText(f, Encoding.UTF8)));

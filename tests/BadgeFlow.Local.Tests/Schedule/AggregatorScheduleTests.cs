@@ -10,21 +10,13 @@ public sealed class AggregatorScheduleTests
     private static readonly DateTimeOffset EventStart = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task RunDueAsync_ClockPastTwoMarks_FlushesThenInvokesWithEachScheduledTimeInOrder()
+    public async Task RunDueAsync_ClockPastTwoMarks_InvokesWithEachScheduledTimeInOrder()
     {
         var clock = new VirtualClock(new FrozenTimeProvider(), EventStart, speed: 0);
         var functions = new ScriptedFunctions().Answer(_ => ScriptedFunctions.Ok("{}"));
-        var calls = new List<string>();
-        var flushes = 0;
         await using var schedule = new AggregatorSchedule(
             clock,
             functions,
-            _ =>
-            {
-                flushes++;
-                calls.Add($"flush {flushes}");
-                return Task.CompletedTask;
-            },
             new ScheduleSettings("Aggregator", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(7), EventStart),
             NullLogger<AggregatorSchedule>.Instance);
 
@@ -35,7 +27,6 @@ public sealed class AggregatorScheduleTests
         Assert.Equal(["""{"scheduledTime":"2026-11-25T08:22:00Z"}""", """{"scheduledTime":"2026-11-25T08:37:00Z"}"""], functions.Payloads.ToArray());
         Assert.Equal([EventStart, EventStart.AddMinutes(15)], runs.Select(r => r.WindowStart).ToArray());
         Assert.All(runs, r => Assert.True(r.Succeeded));
-        Assert.Equal(2, flushes);
         Assert.Equal(EventStart.AddMinutes(30), schedule.NextWindowStart);
     }
 
@@ -45,7 +36,7 @@ public sealed class AggregatorScheduleTests
         var clock = new VirtualClock(new FrozenTimeProvider(), EventStart, speed: 0);
         var functions = new ScriptedFunctions().Answer(_ => ScriptedFunctions.Ok("{}"));
         await using var schedule = new AggregatorSchedule(
-            clock, functions, _ => Task.CompletedTask,
+            clock, functions,
             new ScheduleSettings("Aggregator", TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(7), EventStart), NullLogger<AggregatorSchedule>.Instance);
         clock.AdvanceTo(EventStart.AddMinutes(22));
 
