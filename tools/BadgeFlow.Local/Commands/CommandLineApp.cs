@@ -26,7 +26,7 @@ public static class CommandLineApp
                        --cold-warehouse-seconds 30  --copy-backlog-seconds 0
           up         start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C
                        --work .badgeflow  --aws-port 4566  --api-port 3000  --dashboard-port 3001  --speed 1  --producers 2
-                       --api-key KEY  and the Firehose timing options of demo
+                       --api-key KEY  --no-build (run the functions as last built)  and the Firehose timing options of demo
           simulate   play a simulated conference against any sensor API (local or deployed)
                        --api-url URL  --api-key KEY  --attendees 20000  --minutes 120  --seed 2026
                        --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500

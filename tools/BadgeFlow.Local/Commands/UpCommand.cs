@@ -25,6 +25,9 @@ public sealed record UpSettings
 
     public FirehoseTiming Firehose { get; init; } = new();
 
+    /// <summary><c>--no-build</c>: run the function assemblies already built in Release instead of building them.</summary>
+    public bool NoBuild { get; init; }
+
     public static UpSettings From(CommandLineArguments a)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -39,6 +42,7 @@ public sealed record UpSettings
             ApiKey = a.String("api-key") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEY"),
             CampusFile = a.String("campus"),
             Firehose = FirehoseTimingOptions.From(a),
+            NoBuild = a.Flag("no-build"),
         };
         a.ThrowIfUnknown();
         return settings;
@@ -65,6 +69,7 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
             Speed = settings.Speed,
             VirtualStart = TimeProvider.System.GetUtcNow(),
             Firehose = settings.Firehose,
+            BuildFunctions = !settings.NoBuild,
             LoggerFactory = loggers,
         };
         await using var stack = await terminal.StatusAsync("Starting the local stack", () => LocalStack.StartAsync(options, cancellationToken)).ConfigureAwait(false);
