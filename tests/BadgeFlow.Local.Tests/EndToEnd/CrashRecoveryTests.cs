@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeFlow.Local.Tests.Support;
 using BadgeFlow.Testing;
+using Xunit.Abstractions;
 
 namespace BadgeFlow.Local.Tests.EndToEnd;
 
@@ -21,6 +22,9 @@ public sealed class CrashRecoveryTests : IDisposable
     private const string ApiKey = "crash-test-key";
     private readonly string _directory = Directory.CreateTempSubdirectory("badgeflow-crash-").FullName;
     private readonly List<Process> _processes = [];
+    private readonly ITestOutputHelper _output;
+
+    public CrashRecoveryTests(ITestOutputHelper output) => _output = output;
 
     public void Dispose()
     {
@@ -75,6 +79,7 @@ public sealed class CrashRecoveryTests : IDisposable
         using var warehouse = BadgeFlow.Local.Warehouse.Warehouse.Open(Path.Combine(work, "warehouse.duckdb"));
         var loaded = warehouse.Execute("SELECT DISTINCT read_id FROM badge_reads", []).Records
             .Select(r => r[0].StringValue!).ToHashSet(StringComparer.Ordinal);
+        _output.WriteLine($"acknowledged {acknowledgedAtKill.Count}, loaded before the kill {loadedBeforeKill}, distinct loaded after the restart {loaded.Count}");
         var missing = acknowledgedAtKill.Where(id => !loaded.Contains(id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledgedAtKill.Count} acknowledged reads are not in the warehouse ({loaded.Count} loaded; {loadedBeforeKill} before the kill)");
     }
