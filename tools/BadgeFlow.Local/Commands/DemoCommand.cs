@@ -138,11 +138,17 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
         await view.ShowWhileAsync(async () =>
         {
             view.Phase("playing the conference");
+            // While a minute's reads are sent the clock stands at that minute's end: API Gateway's receive time
+            // (requestTimeEpoch, the Producer's receivedAt) is then never before a read's readAt, as on AWS, and the
+            // last reads of a window carry its end, so the Aggregator's watermark can reach it.
+            var minute = TimeSpan.FromMinutes(1);
+            var duration = plan.Agenda.Duration;
+            stack.Clock.AdvanceTo(eventStart + (minute < duration ? minute : duration));
             await playback.PlayAsync(
-                TimeSpan.FromMinutes(1),
+                minute,
                 async (played, ct) =>
                 {
-                    stack.Clock.AdvanceTo(eventStart + played);
+                    stack.Clock.AdvanceTo(eventStart + (played + minute < duration ? played + minute : duration));
 
                     // Keep to the chosen speed when the pipeline is faster; when it is slower the event simply plays slower.
                     var due = TimeSpan.FromTicks((long)(played.Ticks / settings.Speed)) - _realTime.GetElapsedTime(playStarted);

@@ -321,18 +321,30 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         var ok = new List<byte[]>();
         var okSources = new List<BufferedRecord>();
         long okReads = 0;
-        // Keep each invocation under Lambda's 6 MB synchronous payload (base64 grows data by 4/3).
-        foreach (var chunk in SplitForLambda(records))
+        try
         {
-            var outcome = await TransformAsync(chunk, stopping).ConfigureAwait(false);
-            failed += outcome.FailedReads;
-            dropped += outcome.DroppedReads;
-            foreach (var (source, data) in outcome.Ok)
+            // Keep each invocation under Lambda's 6 MB synchronous payload (base64 grows data by 4/3).
+            foreach (var chunk in SplitForLambda(records))
             {
-                ok.Add(data);
-                okSources.Add(source);
-                okReads += source.Lines;
+                var outcome = await TransformAsync(chunk, stopping).ConfigureAwait(false);
+                failed += outcome.FailedReads;
+                dropped += outcome.DroppedReads;
+                foreach (var (source, data) in outcome.Ok)
+                {
+                    ok.Add(data);
+                    okSources.Add(source);
+                    okReads += source.Lines;
+                }
             }
+        }
+#pragma warning disable CA1031 // One bad batch must not stop the stream; the failure is logged and its records kept.
+        catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            // One bad batch must not stop the stream, nor be skipped by the checkpoint: its records are kept as failed.
+            LogBatchFailed(_logger, ex, _settings.Name, records.Count);
+            await KeepFailedAsync(records, "Firehose.InternalError", ex.Message, 1, stopping).ConfigureAwait(false);
+            (ok, okSources, okReads, failed, dropped) = ([], [], 0, records.Sum(r => r.Lines), 0);
         }
 
         _counters.Delivered(0, failed, dropped, failed + dropped);
@@ -671,6 +683,9 @@ public sealed partial class DeliveryStream : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{StreamName}: kept {RecordCount} records under processing-failed ({ErrorCode})")]
     private static partial void LogKeptFailed(ILogger logger, string streamName, int recordCount, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{StreamName}: a batch of {RecordCount} records failed unexpectedly")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string streamName, int recordCount);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{StreamName}: a delivery step failed unexpectedly; retrying")]
     private static partial void LogStepFailed(ILogger logger, Exception exception, string streamName);
