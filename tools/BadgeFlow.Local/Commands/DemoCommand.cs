@@ -118,8 +118,10 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
         using var subscription = stack.PublishedMessages.Subscribe(new PublishedReportObserver(stack.TopicArn, report =>
         {
             reports.AddOrUpdate(report.WindowStart, report, (_, known) => (report.Revision ?? 1) >= (known.Revision ?? 1) ? report : known);
+            // SNS stamps messages on the real clock; the delay that matters is on the event's (virtual) one. The topic
+            // tells observers synchronously, inside the Publish, so the virtual clock now is the moment of publishing.
             revisions.Enqueue(new SeenRevision(
-                report.WindowStart, report.Revision ?? 1, report.Provisional ?? false, report.Reads ?? 0, report.PublishedAt ?? stack.Clock.GetUtcNow()));
+                report.WindowStart, report.Revision ?? 1, report.Provisional ?? false, report.Reads ?? 0, stack.Clock.GetUtcNow()));
             feed.Publish(report);
             view.Report(report);
         }));

@@ -120,7 +120,7 @@ public sealed record DashboardReport
     [JsonPropertyName("provisional")]
     public bool? Provisional { get; init; }
 
-    /// <summary>When SNS accepted the Publish (the stack's clock: virtual time in the demo).</summary>
+    /// <summary>When SNS accepted the Publish (the SNS service's clock, the real one in the local stack).</summary>
     [JsonPropertyName("publishedAt")]
     public DateTimeOffset? PublishedAt { get; init; }
 }
