@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using BadgeFlow.Aggregator.Completeness;
+using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aggregator.Staffing;
-using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
@@ -12,8 +12,10 @@ namespace BadgeFlow.Aggregator;
 
 /// <summary>
 /// Scheduled (or backfill) density report: picks the window from the event (never the clock), counts it in the
-/// warehouse, builds the report and publishes it as one SNS message. Any failure is thrown, so the schedule's retry
-/// policy runs again and the function's error alarm fires: a missing report must never look like a quiet window.
+/// warehouse, builds the report and publishes it as one SNS message, as the window's next revision when its figures
+/// differ from the latest recorded one (none: revision 1); a scheduled run then re-checks recent windows and publishes
+/// their corrections (<see cref="WindowRechecker"/>). Any failure is thrown, so the schedule's retry policy runs again
+/// and the function's error alarm fires: a missing report must never look like a quiet window.
 /// </summary>
 public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, AggregatorResponse>
 {
@@ -24,9 +26,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly IReadOnlyList<ZoneProfile> _zones;
     private readonly DensityQuery _densityQuery;
     private readonly WatermarkQuery _watermarkQuery;
-    private readonly ISns _sns;
+    private readonly ReportRevisionStore _revisions;
+    private readonly RevisionPublisher _publisher;
+    private readonly WindowRechecker _rechecker;
     private readonly DensityReportBuilder _builder;
-    private readonly ReportMessageComposer _composer;
     private readonly TimeProvider _time;
     private readonly TextWriter _metricsOutput;
     private readonly StaffOnDutyReader? _staffOnDuty;
@@ -37,8 +40,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         IReadOnlyList<ZoneProfile> zones,
         DensityQuery densityQuery,
         WatermarkQuery watermarkQuery,
-        ISns sns,
-        ReportMessageComposer composer,
+        ReportRevisionStore revisions,
+        RevisionPublisher publisher,
+        WindowRechecker rechecker,
+        DensityReportBuilder builder,
         TimeProvider time,
         TextWriter metricsOutput,
         StaffOnDutyReader? staffOnDuty)
@@ -47,17 +52,20 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(densityQuery);
         ArgumentNullException.ThrowIfNull(watermarkQuery);
-        ArgumentNullException.ThrowIfNull(sns);
-        ArgumentNullException.ThrowIfNull(composer);
+        ArgumentNullException.ThrowIfNull(revisions);
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(rechecker);
+        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metricsOutput);
         _settings = settings;
         _zones = zones;
         _densityQuery = densityQuery;
         _watermarkQuery = watermarkQuery;
-        _sns = sns;
-        _builder = new DensityReportBuilder(settings.TopZones, settings.Thresholds);
-        _composer = composer;
+        _revisions = revisions;
+        _publisher = publisher;
+        _rechecker = rechecker;
+        _builder = builder;
         _time = time;
         _metricsOutput = metricsOutput;
         _staffOnDuty = staffOnDuty;
@@ -95,29 +103,54 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                     Iso(window.Start), checks, watermark is { } w ? Iso(w) : "nothing", completeness.MissingReadsEstimate);
             }
 
-            report = await WithStaffingAsync(report, log, context.CancellationToken).ConfigureAwait(false);
-            var message = _composer.Compose(report, completeness);
-            if (message.ZonesOmitted > 0)
+            // The latest revision of this window and of those a scheduled run re-checks, in one small query.
+            var deadline = context.Deadline - PublishReserve;
+            var latest = await _revisions.LatestAsync(
+                trigger.IsBackfill ? window.Start : _rechecker.FirstWindow(window), window.Start, deadline, context.CancellationToken).ConfigureAwait(false);
+            var planned = PlannedRevision.Next(latest.GetValueOrDefault(window.Start), counted.Counts);
+            string messageId;
+            var (zonesIncluded, messageBytes) = (0, 0);
+            if (planned is null)
             {
-                log.Warning(
-                    "The report lists {ZonesIncluded} of {Zones} zones to stay under the SNS size limit",
-                    message.ZonesIncluded, report.Zones.Count);
+                // The same figures as the latest revision (a retry, or the same event again): nothing new to say.
+                var unchanged = latest[window.Start];
+                messageId = unchanged.MessageId;
+                log.Information(
+                    "Window {WindowStart} unchanged since revision {Revision} (message {MessageId}): nothing published",
+                    Iso(window.Start), unchanged.Revision, messageId);
+            }
+            else
+            {
+                report = await WithStaffingAsync(report, log, context.CancellationToken).ConfigureAwait(false);
+                var published = await _publisher.PublishAsync(report, completeness, planned, deadline, context.CancellationToken).ConfigureAwait(false);
+                var message = published.Message;
+                (messageId, zonesIncluded, messageBytes) = (published.MessageId, message.ZonesIncluded, message.PublishBytes);
+                if (message.ZonesOmitted > 0)
+                {
+                    log.Warning(
+                        "The report lists {ZonesIncluded} of {Zones} zones to stay under the SNS size limit",
+                        message.ZonesIncluded, report.Zones.Count);
+                }
+
+                if (report.UnregisteredZones.Count > 0)
+                {
+                    log.Warning("{UnregisteredZones} zones in the warehouse are missing from the campus registry", report.UnregisteredZones.Count);
+                }
+
+                log.Information(
+                    "Published {Severity} report for {WindowStart}, revision {Revision}: {Zones} zones, worst {WorstZone}, {MessageBytes} bytes, message {MessageId}",
+                    ReportMessageComposer.SeverityText(report.Severity), Iso(window.Start), planned.Revision, report.Zones.Count, report.WorstZone?.ZoneId,
+                    message.PublishBytes, messageId);
+                metrics.Bytes("MessageBytes", message.PublishBytes);
             }
 
-            if (report.UnregisteredZones.Count > 0)
-            {
-                log.Warning("{UnregisteredZones} zones in the warehouse are missing from the campus registry", report.UnregisteredZones.Count);
-            }
+            var corrections = trigger.IsBackfill
+                ? []
+                : await _rechecker.RecheckAsync(window, trigger, latest, deadline, log, context.CancellationToken).ConfigureAwait(false);
 
-            var messageId = await _sns.PublishAsync(
-                new PublishRequest(_settings.TopicArn, message.Message, message.Subject, "json", message.Attributes),
-                context.CancellationToken).ConfigureAwait(false);
-
-            log.Information(
-                "Published {Severity} report for {WindowStart}: {Zones} zones, worst {WorstZone}, {MessageBytes} bytes, message {MessageId}",
-                ReportMessageComposer.SeverityText(report.Severity), Iso(window.Start), report.Zones.Count, report.WorstZone?.ZoneId, message.PublishBytes, messageId);
-
-            metrics.Count("ReportsPublished", 1);
+            metrics.Count("ReportsPublished", planned is null ? 0 : 1);
+            metrics.Count("ReportsUnchanged", planned is null ? 1 : 0);
+            metrics.Count("CorrectionsPublished", corrections.Count + (planned is { IsCorrection: true } ? 1 : 0));
             metrics.Count("ZonesReported", report.Zones.Count);
             metrics.Count("CriticalZones", report.Totals.CriticalZones);
             metrics.Count("WarningZones", report.Totals.WarningZones);
@@ -125,7 +158,6 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             metrics.Record("MaxUtilisation", report.Totals.MaxUtilisation, MetricUnit.None);
             metrics.Record("Severity", (int)report.Severity, MetricUnit.None);
             metrics.Record("QueryTime", queryTime.TotalMilliseconds, MetricUnit.Milliseconds);
-            metrics.Bytes("MessageBytes", message.PublishBytes);
             metrics.Count("ProvisionalReports", completeness.Complete ? 0 : 1);
             metrics.Count("WatermarkChecks", checks);
             // Window end minus the watermark (latest received_at loaded), when the report was counted: the freshness alarm's metric.
@@ -147,11 +179,14 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
                 ReportMessageComposer.SeverityText(report.Severity),
                 report.WorstZone?.ZoneId,
                 report.Zones.Count,
-                message.ZonesIncluded,
-                message.PublishBytes,
+                zonesIncluded,
+                messageBytes,
                 messageId)
             {
                 Complete = completeness.Complete,
+                Revision = planned?.Revision,
+                Published = planned is not null,
+                Corrections = corrections.Count,
             };
         }
         catch (Exception error)

@@ -23,6 +23,18 @@ public sealed record AggregatorSettings(
     /// carry no staffing.</summary>
     public string? StaffOnDutyParameter { get; init; }
 
+    /// <summary>RECHECK_WINDOWS: how many windows before the one a scheduled run reports it re-checks for late data and
+    /// corrects (docs/density-report.md, "Corrections"); 0 turns corrections off.</summary>
+    public int RecheckWindows { get; init; } = DefaultRecheckWindows;
+
+    /// <summary>
+    /// Two windows (30 minutes at the default length): a provisional report is corrected by the next run, since Firehose's
+    /// buffers (60 s + 300 s) and a COPY deliver well within one window; the second covers a COPY backlog or a cold
+    /// workgroup longer than that, and a window whose previous-window figures changed. Each costs one watermark and one
+    /// density query per run.
+    /// </summary>
+    public const int DefaultRecheckWindows = 2;
+
     /// <summary>
     /// How long a badge counts as present in the zone of its latest read without being read again. Sensors re-read a
     /// present badge about every 6 minutes (detected ~96% of the time), so a stayer goes unread for 24 minutes with
@@ -58,6 +70,7 @@ public sealed record AggregatorSettings(
         var completenessWaitSeconds = env.Double("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
         var completenessPollSeconds = env.Double("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 0.001, max: 300);
         var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
+        var recheckWindows = env.Int32("RECHECK_WINDOWS", defaultValue: DefaultRecheckWindows, min: 0, max: 16);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -89,6 +102,7 @@ public sealed record AggregatorSettings(
             TimeSpan.FromMinutes(presenceMinutes))
         {
             StaffOnDutyParameter = staffOnDutyParameter,
+            RecheckWindows = recheckWindows,
         };
     }
 

@@ -1,4 +1,5 @@
 using BadgeFlow.Aggregator.Completeness;
+using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aggregator.Staffing;
@@ -53,8 +54,13 @@ public static class AggregatorStartup
         ArgumentNullException.ThrowIfNull(settings);
         var runner = new StatementRunner(redshift, time, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
         var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
+        var densityQuery = new DensityQuery(runner, settings.Target, settings.PresenceTimeout);
+        var watermarkQuery = new WatermarkQuery(runner, settings.Target);
+        var builder = new DensityReportBuilder(settings.TopZones, settings.Thresholds);
+        var revisions = new ReportRevisionStore(runner, settings.Target);
+        var publisher = new RevisionPublisher(settings.TopicArn, new ReportMessageComposer(), sns, revisions, time);
+        var rechecker = new WindowRechecker(settings.RecheckWindows, zones, densityQuery, watermarkQuery, builder, publisher);
         return new AggregatorHandler(
-            settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
-            metricsOutput, staffOnDuty);
+            settings, zones, densityQuery, watermarkQuery, revisions, publisher, rechecker, builder, time, metricsOutput, staffOnDuty);
     }
 }

@@ -120,6 +120,9 @@ public sealed partial class LocalStack : IAsyncDisposable
     /// The Aggregator's schedule runs as its marks pass. Gives up (TimeoutException) after <paramref name="limit"/> of
     /// virtual time.
     /// </summary>
+    /// <summary>Records the local Firehose has accepted and not yet delivered (or kept as failed).</summary>
+    public long UndeliveredRecords => _firehose!.UndeliveredRecords;
+
     public async Task DrainAsync(TimeSpan step, TimeSpan limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(step, TimeSpan.Zero);

@@ -25,6 +25,27 @@ public sealed record ReportDocument(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CompletenessDocument? Completeness { get; init; }
 
+    /// <summary>1 for a window's first report, n + 1 for a correction (docs/density-report.md, "Corrections"); absent
+    /// from documents rendered outside the Aggregator's run (tools).</summary>
+    [JsonPropertyName("revision")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Revision { get; init; }
+
+    /// <summary>SHA-256 of the warehouse figures the report was built from: equal digests, equal figures.</summary>
+    [JsonPropertyName("figuresDigest")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? FiguresDigest { get; init; }
+
+    /// <summary>The revision a correction replaces; absent for a first report.</summary>
+    [JsonPropertyName("supersedes")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SupersedesDocument? Supersedes { get; init; }
+
+    /// <summary>What a correction changed against the revision it supersedes; absent for a first report.</summary>
+    [JsonPropertyName("correction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CorrectionDocument? Correction { get; init; }
+
     /// <summary>Absent when the staff on duty could not be read (the log says why).</summary>
     [JsonPropertyName("staffing")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -39,6 +60,30 @@ public sealed record CompletenessDocument(
     [property: JsonPropertyName("watermark")] string? Watermark,
     [property: JsonPropertyName("dataLagSeconds")] double? DataLagSeconds,
     [property: JsonPropertyName("missingReadsEstimate")] long? MissingReadsEstimate);
+
+/// <summary>A revision of the same window, identified by its number (with the window) and its figures digest; the SNS
+/// message id it was published under.</summary>
+public sealed record SupersedesDocument(
+    [property: JsonPropertyName("revision")] int Revision,
+    [property: JsonPropertyName("figuresDigest")] string FiguresDigest,
+    [property: JsonPropertyName("messageId")] string MessageId);
+
+/// <summary>A correction's change: reads counted before and after, the report's severity and worst zone before and
+/// after, and the zones whose severity changed (<c>zonesChangedCount</c> of them, at most 100 listed).</summary>
+public sealed record CorrectionDocument(
+    [property: JsonPropertyName("readsBefore")] long ReadsBefore,
+    [property: JsonPropertyName("readsAfter")] long ReadsAfter,
+    [property: JsonPropertyName("severityBefore")] string SeverityBefore,
+    [property: JsonPropertyName("severityAfter")] string SeverityAfter,
+    [property: JsonPropertyName("worstZoneBefore")] string WorstZoneBefore,
+    [property: JsonPropertyName("worstZoneAfter")] string WorstZoneAfter,
+    [property: JsonPropertyName("zonesChangedCount")] int ZonesChangedCount,
+    [property: JsonPropertyName("zonesChanged")] IReadOnlyList<ZoneChangeDocument> ZonesChanged);
+
+public sealed record ZoneChangeDocument(
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("before")] string Before,
+    [property: JsonPropertyName("after")] string After);
 
 /// <summary>Where to send the staff on duty: zones with at least one, most staff first; the staff add up to onDuty.</summary>
 public sealed record StaffingDocument(
@@ -106,6 +151,20 @@ public sealed record AggregatorResponse(
     [property: JsonPropertyName("messageBytes")] int MessageBytes,
     [property: JsonPropertyName("messageId")] string MessageId)
 {
+    /// <summary>The window's revision now published; null when nothing was (an unchanged rerun: <c>messageId</c> is then
+    /// the latest revision's).</summary>
+    [JsonPropertyName("revision")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Revision { get; init; }
+
+    /// <summary>Whether this run published the window's report (false: its figures were unchanged).</summary>
+    [JsonPropertyName("published")]
+    public bool Published { get; init; } = true;
+
+    /// <summary>Corrections of earlier windows this run published.</summary>
+    [JsonPropertyName("corrections")]
+    public int Corrections { get; init; }
+
     /// <summary>False for a provisional report; null when the Aggregator did not check completeness.</summary>
     [JsonPropertyName("complete")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using BadgeFlow.Aggregator.Completeness;
+using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
 
@@ -57,11 +58,15 @@ public sealed class ReportMessageComposer
 
     /// <summary>The report, marked provisional in subject, text and JSON when <paramref name="completeness"/> says the
     /// data did not reach the window end.</summary>
-    public ReportMessage Compose(DensityReport report, ReportCompleteness? completeness)
+    public ReportMessage Compose(DensityReport report, ReportCompleteness? completeness) => Compose(report, completeness, null);
+
+    /// <summary>The report as revision <paramref name="revision"/> of its window: a correction (revision 2 on) says in
+    /// subject, text and JSON what changed against the revision it supersedes (docs/density-report.md, "Corrections").</summary>
+    public ReportMessage Compose(DensityReport report, ReportCompleteness? completeness, PlannedRevision? revision)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var subject = Subject(report, completeness);
-        var attributes = Attributes(report);
+        var subject = Subject(report, completeness, revision);
+        var attributes = Attributes(report, revision);
         var fixedBytes = Encoding.UTF8.GetByteCount(subject) + attributes.Sum(a =>
             Encoding.UTF8.GetByteCount(a.Key) + Encoding.UTF8.GetByteCount(a.Value.DataType) + Encoding.UTF8.GetByteCount(a.Value.StringValue));
 
@@ -71,7 +76,7 @@ public sealed class ReportMessageComposer
         // campus whole only to measure it is the expensive part, so the bytes per zone are estimated from the densest
         // zones first, and the whole campus is rendered only when the estimate says it may fit.
         var all = report.Zones.Count;
-        var none = Render(report, completeness, 0);
+        var none = Render(report, completeness, revision, 0);
         var sizeOfNone = SizeOf(none);
         if (sizeOfNone > _maxBytes)
         {
@@ -84,7 +89,7 @@ public sealed class ReportMessageComposer
         }
 
         var sampleCount = Math.Min(all, EstimateSample);
-        var sample = Render(report, completeness, sampleCount);
+        var sample = Render(report, completeness, revision, sampleCount);
         var sizeOfSample = SizeOf(sample);
         if (sampleCount == all && sizeOfSample <= _maxBytes)
         {
@@ -95,7 +100,7 @@ public sealed class ReportMessageComposer
         var estimate = (int)((_maxBytes - sizeOfNone) / perZone);
         if (estimate >= all)
         {
-            var whole = Render(report, completeness, all);
+            var whole = Render(report, completeness, revision, all);
             var sizeOfWhole = SizeOf(whole);
             if (sizeOfWhole <= _maxBytes)
             {
@@ -103,7 +108,7 @@ public sealed class ReportMessageComposer
             }
         }
 
-        var (message, size, included) = LargestThatFits(report, completeness, SizeOf, none, sizeOfNone, all, Math.Clamp(estimate, 0, all - 1));
+        var (message, size, included) = LargestThatFits(report, completeness, revision, SizeOf, none, sizeOfNone, all, Math.Clamp(estimate, 0, all - 1));
         return new ReportMessage(subject, message, attributes, included, all - included, size);
     }
 
@@ -113,7 +118,7 @@ public sealed class ReportMessageComposer
     /// estimate was off, which keeps a 5,000-zone campus to a handful of renders.
     /// </summary>
     private (string Message, int Size, int Included) LargestThatFits(
-        DensityReport report, ReportCompleteness? completeness, Func<string, int> sizeOf, string none, int sizeOfNone, int all, int estimate)
+        DensityReport report, ReportCompleteness? completeness, PlannedRevision? revision, Func<string, int> sizeOf, string none, int sizeOfNone, int all, int estimate)
     {
         // Invariant: `low` fits (with its rendering in best), `high + 1` does not.
         var (best, bestSize, low, high) = (none, sizeOfNone, 0, all - 1);
@@ -121,7 +126,7 @@ public sealed class ReportMessageComposer
         var probe = estimate;
         while (true)
         {
-            var rendered = Render(report, completeness, probe);
+            var rendered = Render(report, completeness, revision, probe);
             var probeSize = sizeOf(rendered);
             if (probeSize <= _maxBytes)
             {
@@ -155,7 +160,7 @@ public sealed class ReportMessageComposer
         while (low < high)
         {
             var middle = low + ((high - low + 1) / 2);
-            var rendered = Render(report, completeness, middle);
+            var rendered = Render(report, completeness, revision, middle);
             var middleSize = sizeOf(rendered);
             if (middleSize <= _maxBytes)
             {
@@ -174,13 +179,22 @@ public sealed class ReportMessageComposer
     public static string ReportJson(DensityReport report, int zonesIncluded) =>
         JsonSerializer.Serialize(Document(report, zonesIncluded), Json.ReportDocument);
 
-    private static string Render(DensityReport report, ReportCompleteness? completeness, int zonesIncluded)
+    private static string Render(DensityReport report, ReportCompleteness? completeness, PlannedRevision? revision, int zonesIncluded)
     {
-        var json = JsonSerializer.Serialize(Document(report, zonesIncluded) with { Completeness = CompletenessPart(completeness) }, Json.ReportDocument);
+        var change = revision?.Supersedes is { } superseded ? ReportChange.Between(superseded, report) : null;
+        var document = Document(report, zonesIncluded) with
+        {
+            Completeness = CompletenessPart(completeness),
+            Revision = revision?.Revision,
+            FiguresDigest = revision?.FiguresDigest,
+            Supersedes = revision?.Supersedes is { } s ? new SupersedesDocument(s.Revision, s.FiguresDigest, s.MessageId) : null,
+            Correction = change is null ? null : CorrectionPart(change),
+        };
+        var json = JsonSerializer.Serialize(document, Json.ReportDocument);
         var structure = new SnsMessageStructure(
-            Default: Text(report, completeness, allZones: null),
-            Email: Text(report, completeness, allZones: zonesIncluded),
-            Sms: Sms(report),
+            Default: Text(report, completeness, revision, change, allZones: null),
+            Email: Text(report, completeness, revision, change, allZones: zonesIncluded),
+            Sms: Sms(report, revision),
             Sqs: json,
             Lambda: json,
             Https: json);
@@ -191,24 +205,43 @@ public sealed class ReportMessageComposer
     public static string Subject(DensityReport report) => Subject(report, null);
 
     /// <summary>As <see cref="Subject(DensityReport)"/>, with "PROVISIONAL" after the severity when the data did not reach the window end.</summary>
-    public static string Subject(DensityReport report, ReportCompleteness? completeness)
+    public static string Subject(DensityReport report, ReportCompleteness? completeness) => Subject(report, completeness, null);
+
+    /// <summary>As <see cref="Subject(DensityReport, ReportCompleteness?)"/>; a correction reads
+    /// "BadgeFlow CRITICAL CORRECTION r2 2026-11-25 10:00-10:15 UTC, reads 1857->2000, worst Foyer 5.50/m2 F 55%", the
+    /// worst zone's figures left out when they do not fit.</summary>
+    public static string Subject(DensityReport report, ReportCompleteness? completeness, PlannedRevision? revision)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var mark = completeness is { Complete: false } ? " PROVISIONAL" : string.Empty;
+        var mark = (revision is { Supersedes: not null } ? string.Create(CultureInfo.InvariantCulture, $" CORRECTION r{revision.Revision}") : string.Empty)
+            + (completeness is { Complete: false } ? " PROVISIONAL" : string.Empty);
         var head = $"BadgeFlow {SeverityText(report.Severity)}{mark} {report.Window.Start:yyyy-MM-dd HH:mm}-{report.Window.End:HH:mm} UTC";
+        if (revision?.Supersedes is { } superseded)
+        {
+            head += string.Create(CultureInfo.InvariantCulture, $", reads {superseded.Reads}->{report.Totals.Reads}");
+        }
+
         if (report.WorstZone is not { } worst)
         {
-            return head + ", no zones";
+            return Truncate(head + ", no zones", MaxSubjectLength);
         }
 
         var figures = string.Create(CultureInfo.InvariantCulture, $" {worst.Density:0.00}/m2 {worst.Level} {worst.Utilisation:0%}");
         var room = MaxSubjectLength - head.Length - ", worst ".Length - figures.Length;
-        return head + ", worst " + Truncate(OneLine(worst.Name.Length > 0 ? worst.Name : worst.ZoneId), room) + figures;
+        if (room < 8)
+        {
+            // A correction's subject is longer: keep the name readable and leave the figures to the text.
+            figures = string.Empty;
+            room = MaxSubjectLength - head.Length - ", worst ".Length;
+        }
+
+        return Truncate(head + ", worst " + Truncate(OneLine(worst.Name.Length > 0 ? worst.Name : worst.ZoneId), room) + figures, MaxSubjectLength);
     }
 
-    private static string Sms(DensityReport report)
+    private static string Sms(DensityReport report, PlannedRevision? revision)
     {
-        var line = $"BadgeFlow {SeverityText(report.Severity)} {report.Window.Start:HH:mm}-{report.Window.End:HH:mm}Z";
+        var correction = revision is { Supersedes: not null } ? string.Create(CultureInfo.InvariantCulture, $" CORRECTION r{revision.Revision}") : string.Empty;
+        var line = $"BadgeFlow {SeverityText(report.Severity)}{correction} {report.Window.Start:HH:mm}-{report.Window.End:HH:mm}Z";
         if (report.WorstZone is { } worst)
         {
             line += string.Create(CultureInfo.InvariantCulture, $": {Truncate(OneLine(worst.Name), 40)} {worst.Density:0.00}/m2 {worst.Level} {worst.Utilisation:0%}");
@@ -236,11 +269,16 @@ public sealed class ReportMessageComposer
         return line;
     }
 
-    private static string Text(DensityReport report, ReportCompleteness? completeness, int? allZones)
+    private static string Text(DensityReport report, ReportCompleteness? completeness, PlannedRevision? revision, ReportChange? change, int? allZones)
     {
         var text = new StringBuilder(512 + (80 * (allZones ?? 0)));
         var window = report.Window;
         text.Append(CultureInfo.InvariantCulture, $"BadgeFlow density report: {SeverityText(report.Severity)}{(completeness is { Complete: false } ? " (PROVISIONAL)" : string.Empty)}\n");
+        if (revision?.Supersedes is { } superseded && change is not null)
+        {
+            AppendCorrection(text, report, revision, superseded, change);
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"Window: {window.Start:yyyy-MM-dd HH:mm} to {window.End:yyyy-MM-dd HH:mm} UTC ({window.Length.TotalMinutes:0} min)");
         text.Append(report.Trigger.ScheduledTime is { } scheduled
             ? string.Create(CultureInfo.InvariantCulture, $", scheduled run of {scheduled:yyyy-MM-dd HH:mm} UTC\n")
@@ -304,6 +342,55 @@ public sealed class ReportMessageComposer
         return text.ToString();
     }
 
+    /// <summary>Zones whose severity changed, listed by a correction at most (text and JSON; the count is always given).</summary>
+    public const int MaxChangedZonesListed = 100;
+
+    private static void AppendCorrection(StringBuilder text, DensityReport report, PlannedRevision revision, ReportRevision superseded, ReportChange change)
+    {
+        string Named(string zoneId) => report.Zones.FirstOrDefault(z => z.ZoneId == zoneId) is { Name.Length: > 0 } zone
+            ? $"{OneLine(zone.Name)} ({zoneId})"
+            : zoneId;
+
+        text.Append(CultureInfo.InvariantCulture,
+            $"CORRECTION: revision {revision.Revision} of this window, superseding revision {superseded.Revision} (message {superseded.MessageId}): the figures in the warehouse changed.\n");
+        var delta = change.ReadsAfter - change.ReadsBefore;
+        text.Append(CultureInfo.InvariantCulture, $"Reads counted: {change.ReadsBefore} -> {change.ReadsAfter} ({delta:+0;-0;0}).\n");
+        text.Append(change.SeverityChanged
+            ? $"Severity: {change.SeverityBefore} -> {change.SeverityAfter}.\n"
+            : $"Severity unchanged: {change.SeverityAfter}.\n");
+        text.Append(change.WorstZoneChanged
+            ? $"Worst zone: {Named(change.WorstZoneBefore)} -> {Named(change.WorstZoneAfter)}.\n"
+            : $"Worst zone unchanged: {Named(change.WorstZoneAfter)}.\n");
+        if (change.Zones.Count == 0)
+        {
+            text.Append("No zone's severity changed.\n\n");
+            return;
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Zones whose severity changed ({change.Zones.Count}):\n");
+        foreach (var zone in change.Zones.Take(MaxChangedZonesListed))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(zone.Name.Length > 0 && zone.Name != zone.ZoneId ? $"{OneLine(zone.Name)} ({zone.ZoneId})" : zone.ZoneId)}: {zone.Before} -> {zone.After}\n");
+        }
+
+        if (change.Zones.Count > MaxChangedZonesListed)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  and {change.Zones.Count - MaxChangedZonesListed} more\n");
+        }
+
+        text.Append('\n');
+    }
+
+    private static CorrectionDocument CorrectionPart(ReportChange change) => new(
+        change.ReadsBefore,
+        change.ReadsAfter,
+        change.SeverityBefore,
+        change.SeverityAfter,
+        change.WorstZoneBefore,
+        change.WorstZoneAfter,
+        change.Zones.Count,
+        change.Zones.Take(MaxChangedZonesListed).Select(z => new ZoneChangeDocument(z.ZoneId, z.Before, z.After)).ToList());
+
     private static string ZoneLine(ZoneDensity zone) => string.Create(
         CultureInfo.InvariantCulture,
         $"{zone.Rank}. {OneLine(zone.Name)} ({zone.ZoneId}, {zone.Venue}): {zone.Density:0.000}/m2 {zone.Level}, {zone.Occupancy}/{zone.Capacity} ({zone.Utilisation:0.0%}), {zone.OccupancyChange:+0;-0;0} ({zone.DensityChange:+0.000;-0.000;0.000}/m2), {SeverityText(zone.Severity)}");
@@ -348,6 +435,18 @@ public sealed class ReportMessageComposer
         zone.Rank, zone.ZoneId, zone.Name, zone.Venue, zone.AreaSquareMetres, zone.Capacity, zone.Footfall, zone.Occupancy,
         zone.Density, zone.Utilisation, zone.Level.ToString(), SeverityText(zone.Severity), zone.PreviousFootfall, zone.PreviousOccupancy,
         zone.PreviousDensity, zone.PreviousLevel.ToString(), zone.OccupancyChange, zone.DensityChange);
+
+    private static Dictionary<string, MessageAttributeValue> Attributes(DensityReport report, PlannedRevision? revision)
+    {
+        var attributes = Attributes(report);
+        if (revision is not null)
+        {
+            // Lets a subscription filter corrections in or out ({"revision": [{"numeric": [">", 1]}]}).
+            attributes["revision"] = new("Number", revision.Revision.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return attributes;
+    }
 
     private static Dictionary<string, MessageAttributeValue> Attributes(DensityReport report) => new(StringComparer.Ordinal)
     {

@@ -120,7 +120,7 @@ public sealed class AggregatorHandlerTests
         // cafe 8/50 = 0.16 → A, 8/40 = 20 % → INFO. Densest critical zone: foyer.
         Assert.Equal("BadgeFlow CRITICAL 2026-11-25 10:00-10:15 UTC, worst Foyer 5.50/m2 F 55%", publish.Subject);
         Assert.Equal(
-            ["max_utilisation=Number:1.125", "severity=String:CRITICAL", "window_start=String:2026-11-25T10:00:00Z", "worst_zone=String:foyer"],
+            ["max_utilisation=Number:1.125", "revision=Number:1", "severity=String:CRITICAL", "window_start=String:2026-11-25T10:00:00Z", "worst_zone=String:foyer"],
             publish.MessageAttributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value.DataType}:{a.Value.StringValue}"));
         Assert.Equal("CRITICAL", response.Severity);
         Assert.Equal("foyer", response.WorstZone);
@@ -158,18 +158,44 @@ public sealed class AggregatorHandlerTests
     }
 
     [Fact]
-    public async Task HandleAsync_SameEventTwice_IdenticalPublish()
+    public async Task HandleAsync_SameEventTwiceUnchangedData_SecondRunPublishesNothing()
     {
         var handler = Handler();
 
-        await handler.HandleAsync(Event("schedule.json"), Context());
+        var first = await handler.HandleAsync(Event("schedule.json"), Context());
         _time.Advance(TimeSpan.FromMinutes(3)); // a retry, later by the clock
-        await handler.HandleAsync(Event("schedule.json"), Context());
+        var second = await handler.HandleAsync(Event("schedule.json"), Context());
 
-        Assert.Equal(2, _sns.Published.Count);
-        Assert.Equal(_sns.Published[0].Message, _sns.Published[1].Message);
-        Assert.Equal(_sns.Published[0].Subject, _sns.Published[1].Subject);
-        Assert.Equal(_sns.Published[0].MessageAttributes, _sns.Published[1].MessageAttributes);
+        var publish = Assert.Single(_sns.Published);
+        Assert.Single(_redshift.Revisions);
+        Assert.True(first.Published);
+        Assert.Equal(1, first.Revision);
+        Assert.False(second.Published);
+        Assert.Null(second.Revision);
+        Assert.Equal(first.MessageId, second.MessageId); // the latest revision's message, read back from report_revisions
+        Assert.Equal(0, second.Corrections);
+        Assert.Contains("unchanged since revision 1", _logs.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"revision\":1", SnsMessageShape.AssertValid(publish)["sqs"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SameDataInTwoFreshWarehouses_ByteIdenticalMessages()
+    {
+        var other = new FakeRedshiftData { Answer = _redshift.Answer };
+        var otherSns = new FakeSns();
+        var otherTime = new SteppingTimeProvider(InvokedAt + TimeSpan.FromMinutes(9)); // a later invocation by the clock
+
+        await Handler().HandleAsync(Event("schedule.json"), Context());
+        await AggregatorStartup.CreateHandler(Settings(), Campus, other, otherSns, otherTime, new StringWriter())
+            .HandleAsync(Event("schedule.json"), TestContext.Create(otherTime, new StringWriter(), TimeSpan.FromMinutes(1)));
+
+        var (a, b) = (Assert.Single(_sns.Published), Assert.Single(otherSns.Published));
+        Assert.Equal(a.Message, b.Message);
+        Assert.Equal(a.Subject, b.Subject);
+        Assert.Equal(a.MessageAttributes, b.MessageAttributes);
+        // Only published_at (when, by the clock) differs between the two recorded revisions.
+        Assert.Equal(_redshift.Revisions[0].Where(p => p.Key != "published_at"), other.Revisions[0].Where(p => p.Key != "published_at"));
+        Assert.NotEqual(_redshift.Revisions[0]["published_at"], other.Revisions[0]["published_at"]);
     }
 
     [Fact]

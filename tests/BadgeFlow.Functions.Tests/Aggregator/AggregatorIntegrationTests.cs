@@ -105,6 +105,24 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         Json("""{"ColumnMetadata":[{"name":"watermark","typeName":"timestamp","nullable":1}],"Records":[[{"stringValue":"2026-11-25 10:15:20"}]],"TotalNumRows":1}"""),
     ];
 
+    /// <summary>The report_revisions lookup's conversation: the window has no revision yet.</summary>
+    private static ScriptedResponse[] NoRevisions() =>
+    [
+        Json($$"""{"Id":"{{StatementId}}"}"""),
+        Json(Describe("FINISHED")),
+        Json("""{"ColumnMetadata":[{"name":"window_start","typeName":"timestamp"},{"name":"revision","typeName":"int4"},{"name":"provisional","typeName":"bool"},{"name":"figures_digest","typeName":"varchar"},{"name":"reads","typeName":"int8"},{"name":"severity","typeName":"varchar"},{"name":"worst_zone","typeName":"varchar"},{"name":"zone_severities","typeName":"varchar"},{"name":"message_id","typeName":"varchar"}],"Records":[],"TotalNumRows":0}"""),
+    ];
+
+    /// <summary>The INSERT into report_revisions after the Publish: no result set.</summary>
+    private static ScriptedResponse[] Recorded() =>
+    [
+        Json($$"""{"Id":"{{StatementId}}"}"""),
+        Json(JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["Id"] = StatementId, ["Status"] = "FINISHED", ["HasResultSet"] = false, ["ResultRows"] = 1, ["Duration"] = 20_000_000,
+        })),
+    ];
+
     private static string ZoneRow(string zone, long footfall, long occupancy, long previousFootfall, long previousOccupancy) =>
         $$"""[{"stringValue":"zone"},{"stringValue":"{{zone}}"},{"longValue":{{footfall}}},{"longValue":{{occupancy}}},{"longValue":{{previousFootfall}}},{"longValue":{{previousOccupancy}}},{{Null}},{{Null}},{{Null}},{{Null}}]""";
 
@@ -130,12 +148,14 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
             Json(Describe("FINISHED")),
             Json($$"""{"ColumnMetadata":{{Columns}},"Records":[[{"stringValue":"summary"},{{Null}},{{Null}},{{Null}},{{Null}},{{Null}},{"longValue":2000},{"longValue":260},{"longValue":12},{"stringValue":"2026-11-25 10:14:58.25"}],{{ZoneRow("cafe", 10, 8, 0, 0)}}],"TotalNumRows":4,"NextToken":"page-2"}"""),
             Json($$"""{"ColumnMetadata":{{Columns}},"Records":[{{ZoneRow("foyer", 130, 110, 120, 100)}},{{ZoneRow("hall", 95, 90, 70, 60)}}],"TotalNumRows":4}"""));
+        _redshift.Enqueue(NoRevisions());
+        _redshift.Enqueue(Recorded());
         var handler = AggregatorStartup.CreateHandler(Settings(topicArn), Campus, new RedshiftDataClient(transport), new SnsClient(transport), _time, new StringWriter());
 
         var response = await handler.HandleAsync(Schedule(), Context());
 
         // The Data API conversation after the watermark check: submit, poll until FINISHED, then every page.
-        var calls = _redshift.Requests.Skip(WatermarkPastWindowEnd().Length).ToList();
+        var calls = _redshift.Requests.Skip(WatermarkPastWindowEnd().Length).Take(6).ToList();
         Assert.Equal(
             ["ExecuteStatement", "DescribeStatement", "DescribeStatement", "DescribeStatement", "GetStatementResult", "GetStatementResult"],
             calls.Select(c => c.Header("X-Amz-Target")!.Replace("RedshiftData.", string.Empty, StringComparison.Ordinal)));
@@ -166,6 +186,15 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         // Ranked by density, worked out by hand: foyer 110/20 = 5.5, hall 90/100 = 0.9, cafe 8/50 = 0.16.
         Assert.Equal(["foyer", "hall", "cafe"], report.RootElement.GetProperty("zones").EnumerateArray().Select(z => z.GetProperty("zoneId").GetString()));
         Assert.Equal(12, report.RootElement.GetProperty("totals").GetProperty("unmappedReads").GetInt64());
+
+        // After SNS took it, the revision is recorded with the message id moto gave, every value a string parameter.
+        var insert = _redshift.Requests.Last(r => r.Header("X-Amz-Target") == "RedshiftData.ExecuteStatement");
+        using var record = JsonDocument.Parse(insert.Body);
+        Assert.Equal(BadgeFlow.Aggregator.Corrections.ReportRevisionStore.RecordSql, record.RootElement.GetProperty("Sql").GetString());
+        var values = record.RootElement.GetProperty("Parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetString());
+        Assert.Equal("1", values["revision"]);
+        Assert.Equal(response.MessageId, values["message_id"]);
+        Assert.Equal("2026-11-25 10:00:00", values["window_start"]);
     }
 
     [Fact]
@@ -183,6 +212,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
             Json($$"""{"Id":"{{StatementId}}"}"""),
             Json(Describe("FINISHED")),
             Json($$"""{"ColumnMetadata":{{Columns}},"Records":[[{"stringValue":"summary"},{{Null}},{{Null}},{{Null}},{{Null}},{{Null}},{"longValue":2000},{"longValue":260},{"longValue":12},{"stringValue":"2026-11-25 10:14:58.25"}],{{ZoneRow("cafe", 10, 8, 0, 0)}},{{ZoneRow("foyer", 130, 110, 120, 100)}},{{ZoneRow("hall", 95, 90, 70, 60)}}],"TotalNumRows":4}"""));
+        _redshift.Enqueue(NoRevisions());
+        _redshift.Enqueue(Recorded());
         var settings = Settings(topicArn) with { StaffOnDutyParameter = "/badgeflow/e2e/staff-on-duty" };
         var handler = AggregatorStartup.CreateHandler(
             settings, Campus, new RedshiftDataClient(transport), new SnsClient(transport), _time, new StringWriter(), new SsmParameterStore(transport));

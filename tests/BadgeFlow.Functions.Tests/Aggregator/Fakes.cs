@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Runtime;
@@ -86,7 +87,10 @@ internal sealed class SteppingTimeProvider(DateTimeOffset start) : TimeProvider
 }
 
 /// <summary>A hand-written Redshift Data API: statements follow a script of statuses, results are served in pages, and
-/// every call is recorded.</summary>
+/// every call is recorded. The Aggregator's own <c>report_revisions</c> statements are answered from an in-memory table
+/// (<see cref="Revisions"/>): an INSERT adds its parameters as a row, the lookup returns the rows in its range, in the
+/// Data API's field types. Every other statement (the watermark check first, then the density query) goes to
+/// <see cref="Answer"/>, which must tell them apart by <c>WatermarkQuery.Sql</c>.</summary>
 internal sealed class FakeRedshiftData : IRedshiftData
 {
     private readonly ConcurrentQueue<StatementStatus> _statuses = new();
@@ -107,6 +111,53 @@ internal sealed class FakeRedshiftData : IRedshiftData
     public Exception? ExecuteError { get; set; }
     public Func<StatementRequest, (IReadOnlyList<ColumnMetadata>, IReadOnlyList<IReadOnlyList<Field>>)>? Answer { get; set; }
 
+    /// <summary>The rows of report_revisions: each recorded revision's parameters by name, in insertion order.</summary>
+    public List<IReadOnlyDictionary<string, string>> Revisions { get; } = [];
+
+    /// <summary>Thrown by the INSERT into report_revisions (after the Publish): a failure between publish and record.</summary>
+    public Exception? RecordError { get; set; }
+
+    private static readonly IReadOnlyList<ColumnMetadata> RevisionColumns =
+    [
+        new("window_start", "timestamp"), new("revision", "int4"), new("provisional", "bool"), new("figures_digest", "varchar"),
+        new("reads", "int8"), new("severity", "varchar"), new("worst_zone", "varchar"), new("zone_severities", "varchar"), new("message_id", "varchar"),
+    ];
+
+    private (IReadOnlyList<ColumnMetadata>, IReadOnlyList<IReadOnlyList<Field>>)? AnswerRevisions(StatementRequest request)
+    {
+        var values = request.Parameters.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        if (request.Sql == ReportRevisionStore.RecordSql)
+        {
+            if (RecordError is not null)
+            {
+                throw RecordError;
+            }
+
+            Revisions.Add(values);
+            return ([], []);
+        }
+
+        if (request.Sql != ReportRevisionStore.LatestSql)
+        {
+            return null;
+        }
+
+        // The timestamps are 'YYYY-MM-DD HH:MM:SS' strings, so ordinal comparison is chronological.
+        var rows = Revisions
+            .Where(r => string.CompareOrdinal(r["window_start"], values["first_window"]) >= 0 && string.CompareOrdinal(r["window_start"], values["last_window"]) <= 0)
+            .OrderBy(r => r["window_start"], StringComparer.Ordinal).ThenBy(r => int.Parse(r["revision"], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(r => (IReadOnlyList<Field>)
+            [
+                Text(r["window_start"]), Whole(r["revision"]), new(false, bool.Parse(r["provisional"]), null, null, null), Text(r["figures_digest"]),
+                Whole(r["reads"]), Text(r["severity"]), Text(r["worst_zone"]), Text(r["zone_severities"]), Text(r["message_id"]),
+            ])
+            .ToList();
+        return (RevisionColumns, rows);
+
+        static Field Text(string value) => new(false, null, null, null, value);
+        static Field Whole(string value) => new(false, null, long.Parse(value, System.Globalization.CultureInfo.InvariantCulture), null, null);
+    }
+
     public FakeRedshiftData Statuses(params StatementStatus[] statuses)
     {
         foreach (var status in statuses)
@@ -125,7 +176,11 @@ internal sealed class FakeRedshiftData : IRedshiftData
         }
 
         Executed.Add(request);
-        if (Answer is not null)
+        if (AnswerRevisions(request) is { } revisions)
+        {
+            (Columns, Records) = revisions;
+        }
+        else if (Answer is not null)
         {
             (Columns, Records) = Answer(request);
         }

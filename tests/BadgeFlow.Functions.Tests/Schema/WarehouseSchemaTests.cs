@@ -7,7 +7,8 @@ public sealed class WarehouseSchemaTests
     [Fact]
     public void Statements_EmbeddedSchema_CreatesBadgeReadsAsDesignSays()
     {
-        var ddl = Assert.Single(WarehouseSchema.Statements);
+        Assert.Equal(2, WarehouseSchema.Statements.Count);
+        var ddl = WarehouseSchema.Statements[0];
 
         Assert.StartsWith("CREATE TABLE IF NOT EXISTS badge_reads", ddl, StringComparison.Ordinal);
         foreach (var column in new[]
@@ -21,6 +22,21 @@ public sealed class WarehouseSchemaTests
         }
 
         Assert.Contains("SORTKEY (read_at)", ddl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Statements_EmbeddedSchema_CreatesReportRevisionsWithTheColumnsTheAggregatorWrites()
+    {
+        var ddl = WarehouseSchema.Statements[1];
+
+        Assert.StartsWith("CREATE TABLE IF NOT EXISTS report_revisions", ddl, StringComparison.Ordinal);
+        // Every column RecordRevision.sql inserts and LatestRevisions.sql reads.
+        var insert = BadgeFlow.Aggregator.Corrections.ReportRevisionStore.RecordSql;
+        var columns = insert[(insert.IndexOf('(', StringComparison.Ordinal) + 1)..insert.IndexOf(')', StringComparison.Ordinal)]
+            .Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(11, columns.Length);
+        Assert.All(columns, c => Assert.Matches($@"\n\s*{c}\s+[A-Z]", ddl));
+        Assert.DoesNotContain("--", ddl, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,6 +39,27 @@ public sealed class PublishedReportTests
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 10, 14, 58, TimeSpan.Zero), report.LatestReadAt);
     }
 
+    [Fact]
+    public void Read_Correction_RevisionSupersededAndProvisionalAsPublished()
+    {
+        // As docs/density-report.md ("Corrections") documents a correction's fields.
+        var correction = ReportJson.Replace(
+            "\"zonesOmitted\":0}",
+            "\"zonesOmitted\":0,\"revision\":2,\"figuresDigest\":\"ab\",\"supersedes\":{\"revision\":1,\"figuresDigest\":\"cd\",\"messageId\":\"m-1\"},"
+            + "\"completeness\":{\"provisional\":true,\"watermark\":null,\"dataLagSeconds\":null,\"missingReadsEstimate\":null}}",
+            StringComparison.Ordinal);
+
+        var report = PublishedReport.Read(correction, "BadgeFlow WARNING CORRECTION r2 2026-11-25 10:00-10:15 UTC, reads 100->120, worst Foyer");
+
+        Assert.NotNull(report);
+        Assert.Equal(2, report.Revision);
+        Assert.Equal(1, report.Supersedes);
+        Assert.True(report.Provisional);
+        var first = PublishedReport.Read(ReportJson, null)!;
+        Assert.Null(first.Revision); // an Aggregator without revisions: the demo counts it as revision 1
+        Assert.Null(first.Supersedes);
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("""{"message":"some other notification"}""")]

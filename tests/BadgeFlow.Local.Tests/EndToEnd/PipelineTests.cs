@@ -97,6 +97,69 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduledRuns_RerunAndLateRead_RerunPublishesNothingNextRunPublishesOneCorrection()
+    {
+        // The window before the current one on the real clock (the Producer accepts reads at most 24 h old).
+        var now = TimeProvider.System.GetUtcNow();
+        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero).AddMinutes(-15);
+        var published = new List<PublishedMessage>();
+        using var subscription = _stack.PublishedMessages.Subscribe(m => { lock (published) { published.Add(m); } });
+        using var http = new HttpClient();
+
+        async Task PostAsync(int from, int count)
+        {
+            var reads = Enumerable.Range(from, count).Select(i => new
+            {
+                sensorId = "venetian-l2-keynote-hall-d-s01",
+                badgeId = $"BADGE-{i:D4}",
+                readAt = windowStart.AddSeconds(10 + i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                rssi = -60,
+            }).ToList();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads }) };
+            request.Headers.Add("x-api-key", "e2e-key");
+            using var response = await http.SendAsync(request);
+            Assert.Equal(200, (int)response.StatusCode);
+            await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
+        }
+
+        async Task<JsonElement> RunAsync(DateTimeOffset scheduledTime)
+        {
+            var run = await _stack.Functions.InvokeAsync(
+                "Aggregator", $$"""{"scheduledTime":"{{scheduledTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""", CancellationToken.None);
+            Assert.True(run.Succeeded, run.ErrorJson);
+            return JsonDocument.Parse(run.Payload!).RootElement;
+        }
+
+        JsonElement[] Reports()
+        {
+            lock (published)
+            {
+                return published.Select(m => JsonDocument.Parse(m.MessageFor("sqs")).RootElement).ToArray();
+            }
+        }
+
+        var mark = windowStart + TimeSpan.FromMinutes(15 + 7);
+        await PostAsync(0, 100);
+        await RunAsync(mark);
+        var rerun = await RunAsync(mark); // the same scheduled event again, as a retry would
+        await PostAsync(100, 3); // late reads of the same window, loaded after its report
+        var next = await RunAsync(mark + TimeSpan.FromMinutes(15));
+
+        Assert.False(rerun.GetProperty("published").GetBoolean());
+        Assert.Equal(1, next.GetProperty("corrections").GetInt32());
+        var reports = Reports();
+        Assert.Equal(
+            [$"{windowStart:HH:mm} r1 reads 100", $"{windowStart.AddMinutes(15):HH:mm} r1 reads 0", $"{windowStart:HH:mm} r2 reads 103"],
+            reports.Select(r => $"{r.GetProperty("window").GetProperty("start").GetDateTimeOffset():HH:mm} r{r.GetProperty("revision").GetInt32()} reads {r.GetProperty("totals").GetProperty("reads").GetInt64()}"));
+        Assert.Equal(reports[0].GetProperty("figuresDigest").GetString(), reports[2].GetProperty("supersedes").GetProperty("figuresDigest").GetString());
+        // The revisions as the Schema function's table holds them in DuckDB, written through the local Data API.
+        var rows = _stack.Warehouse.Execute("SELECT revision, reads FROM report_revisions ORDER BY revision, window_start", []);
+        Assert.Equal(
+            ["1:100", "1:0", "2:103"],
+            rows.Records.Select(r => $"{r[0].LongValue}:{r[1].LongValue}"));
+    }
+
+    [Fact]
     public async Task PostReads_WithoutApiKey_Forbidden()
     {
         using var http = new HttpClient();

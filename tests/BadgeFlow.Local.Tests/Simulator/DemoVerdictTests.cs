@@ -40,6 +40,26 @@ public sealed class DemoVerdictTests
     }
 
     [Fact]
+    public void Passed_SilentlyIncompleteFirstReport_FailsWithTheReason()
+    {
+        var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });
+        var reported = plan.Crowds.ToDictionary(c => Start + c.Start, Exact);
+        var account = new ClosingAccount(10, 10, 0, 0, 10, 10, 0, 0, 0);
+        var accepted = new WindowAcceptance(TimeSpan.FromMinutes(15), new BadgeFlow.Testing.Scripted.ManualTimeProvider(Start));
+        accepted.Accepted([new WireRead { SensorId = "s", BadgeId = "b", ReadAt = "2026-11-25T09:50:00.000Z" }]);
+        var completeness = CompletenessAccount.Of(
+            plan.Crowds.Select(c => Start + c.Start), TimeSpan.FromMinutes(15), accepted,
+            plan.Crowds.Select(c => new SeenRevision(Start + c.Start, 1, false, 0, Start + c.Start + TimeSpan.FromMinutes(22))));
+
+        var judged = DemoVerdict.Judge(account, plan, Start, reported, plan.Crowds.Count, minimumReports: 8, SeverityThresholds.Default);
+        var verdict = judged with { Completeness = completeness };
+
+        Assert.True(judged.Passed);
+        Assert.False(verdict.Passed);
+        Assert.Contains(verdict.Failures(), f => f.StartsWith("the first report of window 09:45 counted 0 reads of 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Judge_OneWindowWithoutReport_FailsAndSaysWhich()
     {
         var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });

@@ -69,6 +69,16 @@ internal static class ClosingAccountView
             }
         }
 
+        if (verdict.Completeness is { } completeness)
+        {
+            // Per window: the reads owed (accepted before the window ended), the first report's delay on the stack's
+            // virtual clock and what it counted, and the last revision.
+            foreach (var w in completeness.Windows)
+            {
+                terminal.Line(WindowCompletenessLine(w));
+            }
+        }
+
         if (!a.ProducerConsistent)
         {
             terminal.Line($"note: the API accepted {a.Accepted:N0} reads but {a.IntoFirehose:N0} reached Firehose");
@@ -81,9 +91,31 @@ internal static class ClosingAccountView
 
         terminal.Line($"{verdict.ReportsPublished} reports published · {timing}");
         terminal.Line(verdict.AccuracyLine);
+        if (verdict.Completeness is { } account)
+        {
+            terminal.Line(account.Line);
+        }
+
         var failures = verdict.Failures().ToArray();
         terminal.Line(failures.Length == 0
             ? "PASSED: lost = 0, every window reported, the truly densest zone in every report's top 3, occupancy wMAPE within 15%"
             : "FAILED: " + string.Join("; ", failures));
     }
+
+    internal static string WindowCompletenessLine(WindowCompleteness w)
+    {
+        var first = w.First is { } f
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"first report r{f.Revision}{(f.Provisional ? " PROVISIONAL" : string.Empty)} {Delay(w.FirstReportDelay!.Value)} after the window end, counted {f.Reads:N0} ({(w.FirstComplete ? "complete" : "short")})")
+            : "no report";
+        var last = w.Last is { Revision: > 1 } l
+            ? string.Create(CultureInfo.InvariantCulture, $"; last r{l.Revision} counted {l.Reads:N0}")
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  window {w.WindowStart:HH:mm} accepted before its end {w.AcceptedBeforeEnd,8:N0}; {first}{last}");
+    }
+
+    private static string Delay(TimeSpan delay) => delay < TimeSpan.Zero
+        ? "before the window end (!)"
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)delay.TotalMinutes}m{delay.Seconds:00}s");
 }

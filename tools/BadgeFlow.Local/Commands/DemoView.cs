@@ -75,7 +75,7 @@ public sealed class DemoView(Terminal terminal, SendCounters counters, TimeProvi
                 var z = report.Zones.FirstOrDefault(r => r.ZoneId == id);
                 return z is null ? id : string.Create(CultureInfo.InvariantCulture, $"{id} {z.Density:0.00} p/m² {z.Level}");
             }));
-            terminal.Line($"report {Window(report)}  {report.Severity,-8}  densest: {top}");
+            terminal.Line($"report {Window(report)}  {report.Severity,-8}{Revision(report)}  densest: {top}");
         }
     }
 
@@ -148,7 +148,7 @@ public sealed class DemoView(Terminal terminal, SendCounters counters, TimeProvi
             var published = new Table().Border(TableBorder.Simple).AddColumns("window", "severity", "densest zone");
             foreach (var r in _reports.OrderBy(r => r.WindowStart).TakeLast(10))
             {
-                published.AddRow(Window(r), r.Severity, r.Top.FirstOrDefault() ?? "");
+                published.AddRow(Window(r), r.Severity + Revision(r), r.Top.FirstOrDefault() ?? "");
             }
 
             return new Rows(header, bar, densest, published);
@@ -164,6 +164,11 @@ public sealed class DemoView(Terminal terminal, SendCounters counters, TimeProvi
         "E" => "red",
         _ => "maroon",
     };
+
+    /// <summary>" PROVISIONAL", " CORRECTION r2" or both; empty for a complete first report.</summary>
+    internal static string Revision(DashboardReport r) =>
+        (r.Revision is > 1 ? string.Create(CultureInfo.InvariantCulture, $" CORRECTION r{r.Revision}") : string.Empty)
+        + (r.Provisional == true ? " PROVISIONAL" : string.Empty);
 
     internal static string Window(DashboardReport r) =>
         string.Create(CultureInfo.InvariantCulture, $"{r.WindowStart:HH:mm}–{r.WindowEnd:HH:mm} UTC");

@@ -106,6 +106,23 @@ public sealed record DashboardReport
     /// <summary>Where to send the staff on duty; null when the report carries none.</summary>
     [JsonPropertyName("staffing")]
     public DashboardStaffing? Staffing { get; init; }
+
+    /// <summary>The window's revision: 1 for its first report, n + 1 for a correction; null from an Aggregator that
+    /// numbers none.</summary>
+    [JsonPropertyName("revision")]
+    public int? Revision { get; init; }
+
+    /// <summary>The revision a correction supersedes; null for a first report.</summary>
+    [JsonPropertyName("supersedes")]
+    public int? Supersedes { get; init; }
+
+    /// <summary>True when the Aggregator published before the data reached the window end.</summary>
+    [JsonPropertyName("provisional")]
+    public bool? Provisional { get; init; }
+
+    /// <summary>When SNS accepted the Publish (the SNS service's clock, the real one in the local stack).</summary>
+    [JsonPropertyName("publishedAt")]
+    public DateTimeOffset? PublishedAt { get; init; }
 }
 
 /// <summary>The report's staffing block: the staff on duty and the zones to send them to, most staff first.</summary>

@@ -44,6 +44,9 @@ public static class PublishedReport
             UnmappedReads = message.Totals?.UnmappedReads,
             LatestReadAt = message.Freshness?.LatestReadAt,
             Staffing = message.Staffing,
+            Revision = message.Revision,
+            Supersedes = message.Supersedes?.Revision,
+            Provisional = message.Completeness?.Provisional,
         };
     }
 
@@ -70,6 +73,27 @@ public static class PublishedReport
         // The published block has the page's shape, so it is read as is.
         [JsonPropertyName("staffing")]
         public DashboardStaffing? Staffing { get; init; }
+
+        [JsonPropertyName("revision")]
+        public int? Revision { get; init; }
+
+        [JsonPropertyName("supersedes")]
+        public SupersedesPart? Supersedes { get; init; }
+
+        [JsonPropertyName("completeness")]
+        public CompletenessPart? Completeness { get; init; }
+    }
+
+    internal sealed record SupersedesPart
+    {
+        [JsonPropertyName("revision")]
+        public int Revision { get; init; }
+    }
+
+    internal sealed record CompletenessPart
+    {
+        [JsonPropertyName("provisional")]
+        public bool Provisional { get; init; }
     }
 
     internal sealed record WindowPart

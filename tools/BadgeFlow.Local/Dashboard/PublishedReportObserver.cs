@@ -18,7 +18,7 @@ public sealed class PublishedReportObserver(string topicArn, Action<DashboardRep
         ArgumentNullException.ThrowIfNull(value);
         if (value.TopicArn == topicArn && PublishedReport.Read(value.MessageFor("sqs"), value.Subject) is { } report)
         {
-            onReport(report);
+            onReport(report with { PublishedAt = value.PublishedAt });
         }
     }
 }

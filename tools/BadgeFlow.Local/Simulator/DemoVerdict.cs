@@ -53,8 +53,12 @@ public sealed record DemoVerdict(
 {
     public const double MaximumWeightedMape = 0.15;
 
+    /// <summary>Whether first reports were complete or said they were not, and corrections made them whole (issue 10);
+    /// null when not measured.</summary>
+    public CompletenessAccount? Completeness { get; init; }
+
     public bool Passed => Account.Lost == 0 && ReportsPublished >= MinimumReports && Windows.All(w => w.Matches)
-        && Accuracy.WeightedMape <= MaximumWeightedMape;
+        && Accuracy.WeightedMape <= MaximumWeightedMape && Completeness?.Passed != false;
 
     /// <summary>The closing line scripts read, e.g. <c>accuracy: wMAPE 7.3%, densest 8/8, top5 0.92</c>.</summary>
     public string AccuracyLine => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -77,6 +81,11 @@ public sealed record DemoVerdict(
         {
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"occupancy wMAPE {Accuracy.WeightedMape * 100:0.0}% is over {MaximumWeightedMape * 100:0}%");
+        }
+
+        foreach (var failure in Completeness?.Failures() ?? [])
+        {
+            yield return failure;
         }
 
         foreach (var w in Windows.Where(w => !w.Matches))

@@ -30,8 +30,10 @@ public sealed class ReadSender
     private readonly ReadSenderOptions _options;
     private readonly ReadRateLimiter _limiter;
     private readonly SemaphoreSlim _inFlight;
+    private readonly IAcceptedReads? _acceptedReads;
 
-    public ReadSender(IReadSink sink, TimeProvider time, ReadSenderOptions options, SendCounters counters)
+    /// <param name="acceptedReads">Told which reads each answer accepted (the demo's per-window completeness); null: nobody.</param>
+    public ReadSender(IReadSink sink, TimeProvider time, ReadSenderOptions options, SendCounters counters, IAcceptedReads? acceptedReads = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
@@ -43,6 +45,7 @@ public sealed class ReadSender
         Counters = counters;
         _limiter = new ReadRateLimiter(time, options.ReadsPerSecond);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+        _acceptedReads = acceptedReads;
     }
 
     public SendCounters Counters { get; }
@@ -89,6 +92,10 @@ public sealed class ReadSender
             Counters.AddRequest();
             var outcome = await _sink.SendAsync(pending, cancellationToken).ConfigureAwait(false);
             Counters.AddAccepted(outcome.Accepted);
+            if (_acceptedReads is not null && outcome.Accepted > 0)
+            {
+                _acceptedReads.Accepted(AcceptedOf(pending, outcome));
+            }
             Counters.AddRejected(outcome.Rejected.Count);
             if (outcome.StatusCode is 429 or 503)
             {
@@ -116,6 +123,25 @@ public sealed class ReadSender
             pending = again;
             await Task.Delay(Backoff(attempt, outcome.RetryAfter), _time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The reads an answer took: every read it neither rejected nor asked to have sent again (an answer
+    /// accounts for each read exactly once, see SensorApiClient.Interpret).</summary>
+    private static WireRead[] AcceptedOf(IReadOnlyList<WireRead> pending, SendOutcome outcome)
+    {
+        var notTaken = new HashSet<int>(outcome.Rejected);
+        notTaken.UnionWith(outcome.Resend);
+        var accepted = new WireRead[pending.Count - notTaken.Count];
+        var next = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (!notTaken.Contains(i))
+            {
+                accepted[next++] = pending[i];
+            }
+        }
+
+        return accepted;
     }
 
     private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
