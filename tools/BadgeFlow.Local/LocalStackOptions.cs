@@ -14,8 +14,12 @@ public sealed record LocalStackOptions
     /// <summary>The sensor API's port; 0 picks a free loopback port.</summary>
     public int SensorApiPort { get; init; } = 3000;
 
-    /// <summary>The sensor API key; null generates one (see <see cref="LocalStack.ApiKey"/>).</summary>
-    public string? ApiKey { get; init; }
+    /// <summary>Sensor API key values by key group; a group not named gets a random one (see <see cref="LocalStack.ApiKeys"/>).</summary>
+    public IReadOnlyDictionary<string, string>? ApiKeys { get; init; }
+
+    /// <summary>The campus registry whose key groups get API keys (and that the Producer checks them against); null is
+    /// the repository's functions/campus.json, the one the functions embed.</summary>
+    public string? CampusFile { get; init; }
 
     public string Region { get; init; } = "us-east-1";
 

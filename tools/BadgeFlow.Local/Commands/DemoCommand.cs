@@ -98,6 +98,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
             SimulatedDuration = plan.Agenda.Duration,
             RunSchedule = true,
             LoggerFactory = loggers,
+            CampusFile = RepositoryLayout.CampusFile(settings.CampusFile),
         };
         await using var stack = await terminal.StatusAsync(
             "Starting the local stack (building the functions, starting the endpoint, sensor API and function processes)",
@@ -122,7 +123,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
         var sender = new ReadSender(
-            new SensorApiClient(http, stack.SensorApiUrl, stack.ApiKey, _realTime),
+            new SensorApiClient(http, stack.SensorApiUrl, new SensorKeyring(registry, stack.ApiKeys.ToDictionary(k => k.Group, k => k.Value, StringComparer.Ordinal)), _realTime),
             _realTime,
             new ReadSenderOptions { MaxConcurrency = settings.Concurrency },
             counters);
