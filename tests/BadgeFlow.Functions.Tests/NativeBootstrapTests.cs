@@ -45,7 +45,7 @@ public sealed class NativeBootstrapTests : IClassFixture<MotoServerFixture>
         var environment = MotoEnvironment();
         environment["DELIVERY_STREAM_NAME"] = "native-producer-stream";
         environment["PSEUDONYMIZATION_KEY_PARAMETER"] = TransformHarness.KeyParameter;
-        environment["SENSOR_KEY_GROUPS"] = "k3y1d=venetian"; // the sample envelope's apiKeyId
+        environment["SENSOR_KEY_GROUPS"] = "local-venetian=venetian"; // the sample envelope's apiKeyId
 
         // The sam local sample's envelope, with reads timed now: the Producer validates readAt against its own clock.
         var readAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

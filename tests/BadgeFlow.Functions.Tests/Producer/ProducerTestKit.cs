@@ -88,11 +88,11 @@ internal static class ProducerTestKit
     /// <summary>A fixed 32-byte test key (bytes 0..31).</summary>
     public static readonly byte[] Key = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
 
-    /// <summary>The API key id of the sample events (events/producer) and of <see cref="Request"/>: the Venetian's key.</summary>
-    public const string VenetianKeyId = "k3y1d";
+    /// <summary>The API key id of the sample events (events/producer) and of <see cref="Request"/>: the Venetian's key, as the local stack names it.</summary>
+    public const string VenetianKeyId = "local-venetian";
 
     /// <summary>Another venue's key: MGM Grand's.</summary>
-    public const string MgmKeyId = "mgmk3y";
+    public const string MgmKeyId = "local-mgm";
 
     public static readonly IReadOnlyDictionary<string, string> KeyGroups =
         new Dictionary<string, string> { [VenetianKeyId] = "venetian", [MgmKeyId] = "mgm" };
