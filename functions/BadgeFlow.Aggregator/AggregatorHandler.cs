@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aggregator.Retention;
 using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
@@ -31,6 +32,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly TextWriter _metricsOutput;
     private readonly StaffOnDutyReader? _staffOnDuty;
     private readonly StaffAllocator _staffAllocator = new();
+    private readonly ReadRetention _retention;
 
     public AggregatorHandler(
         AggregatorSettings settings,
@@ -41,7 +43,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ReportMessageComposer composer,
         TimeProvider time,
         TextWriter metricsOutput,
-        StaffOnDutyReader? staffOnDuty)
+        StaffOnDutyReader? staffOnDuty,
+        ReadRetention retention)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
@@ -51,6 +54,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ArgumentNullException.ThrowIfNull(composer);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metricsOutput);
+        ArgumentNullException.ThrowIfNull(retention);
         _settings = settings;
         _zones = zones;
         _densityQuery = densityQuery;
@@ -61,6 +65,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _time = time;
         _metricsOutput = metricsOutput;
         _staffOnDuty = staffOnDuty;
+        _retention = retention;
     }
 
     public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
@@ -140,6 +145,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             }
 
             ZoneMetrics.Emit(report, _settings.MetricsNamespace, _time, _metricsOutput);
+            if (trigger.ScheduledTime is { } scheduledTime)
+            {
+                await ExpireReadsAsync(scheduledTime, metrics, context).ConfigureAwait(false);
+            }
 
             return new AggregatorResponse(
                 Iso(window.Start),
@@ -191,6 +200,28 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         }
 
         return (watermark, checks);
+    }
+
+    /// <summary>Retention after the report is out, so a slow DELETE never delays it. A failure is logged and counted but
+    /// does not fail the invocation: a retry would publish the report twice, and the next run (15 minutes later, the
+    /// statement idempotent) deletes what this one did not.</summary>
+    private async Task ExpireReadsAsync(DateTimeOffset scheduledTime, EmfMetrics metrics, LambdaContext context)
+    {
+        var log = context.Logger;
+        try
+        {
+            var outcome = await _retention.RunAsync(scheduledTime, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            log.Information(
+                "Retention {StatementId} deleted {ReadsExpired} reads seen before {Cutoff}",
+                outcome.StatementId, outcome.Deleted, Iso(outcome.Cutoff));
+            metrics.Count("ReadsExpired", outcome.Deleted);
+            metrics.Count("RetentionFailed", 0);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            log.Error(error, "Retention for the run scheduled at {ScheduledTime} failed; the next run deletes the expired reads", Iso(scheduledTime));
+            metrics.Count("RetentionFailed", 1);
+        }
     }
 
     /// <summary>The report with the staffing plan, or without it (and an error in the log) when the number on duty cannot

@@ -23,6 +23,11 @@ public sealed record AggregatorSettings(
     /// carry no staffing.</summary>
     public string? StaffOnDutyParameter { get; init; }
 
+    /// <summary>READ_RETENTION_DAYS: badge reads older than this are deleted by every scheduled run (default 30).</summary>
+    public TimeSpan ReadRetention { get; init; } = TimeSpan.FromDays(DefaultReadRetentionDays);
+
+    public const int DefaultReadRetentionDays = 30;
+
     /// <summary>
     /// How long a badge counts as present in the zone of its latest read without being read again. Sensors re-read a
     /// present badge about every 6 minutes (detected ~96% of the time), so a stayer goes unread for 24 minutes with
@@ -57,6 +62,7 @@ public sealed record AggregatorSettings(
         var completenessWaitSeconds = env.Int32("COMPLETENESS_WAIT_SECONDS", defaultValue: 120, min: 0, max: 840);
         var completenessPollSeconds = env.Int32("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 1, max: 300);
         var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
+        var retentionDays = env.Int32("READ_RETENTION_DAYS", defaultValue: DefaultReadRetentionDays, min: 1, max: 3650);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -88,6 +94,7 @@ public sealed record AggregatorSettings(
             TimeSpan.FromMinutes(presenceMinutes))
         {
             StaffOnDutyParameter = staffOnDutyParameter,
+            ReadRetention = TimeSpan.FromDays(retentionDays),
         };
     }
 

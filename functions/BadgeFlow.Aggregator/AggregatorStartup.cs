@@ -1,3 +1,4 @@
+using BadgeFlow.Aggregator.Retention;
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
@@ -55,6 +56,6 @@ public static class AggregatorStartup
         var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
         return new AggregatorHandler(
             settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
-            metricsOutput, staffOnDuty);
+            metricsOutput, staffOnDuty, new ReadRetention(runner, settings.Target, settings.ReadRetention));
     }
 }
