@@ -268,6 +268,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         aggregator["REDSHIFT_WORKGROUP_NAME"] = Workgroup;
         aggregator["TOPIC_ARN"] = TopicArn;
         aggregator["STAFF_ON_DUTY_PARAMETER"] = StaffOnDutyParameterName;
+        aggregator["READ_RETENTION_DAYS"] = options.ReadRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["WINDOW_MINUTES"] = ((int)Window.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["DELIVERY_LAG_MINUTES"] = ((int)DeliveryLag.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var schema = Common("Schema");

@@ -39,6 +39,9 @@ public sealed record LocalStackOptions
     /// <summary>Security staff on duty, seeded in the local SSM for the Aggregator's staffing recommendation.</summary>
     public int StaffOnDuty { get; init; } = 12;
 
+    /// <summary>The Aggregator's READ_RETENTION_DAYS, as the template's ReadRetentionDays: scheduled runs delete older reads.</summary>
+    public int ReadRetentionDays { get; init; } = 30;
+
     /// <summary>Run the Aggregator on its schedule of virtual time.</summary>
     public bool RunSchedule { get; init; } = true;
 
