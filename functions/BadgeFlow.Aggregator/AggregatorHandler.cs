@@ -3,6 +3,7 @@ using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
 using BadgeFlow.Aggregator.Retention;
+using BadgeFlow.Aggregator.Suspects;
 using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Domain.Density;
@@ -33,6 +34,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly StaffOnDutyReader? _staffOnDuty;
     private readonly StaffAllocator _staffAllocator = new();
     private readonly ReadRetention _retention;
+    private readonly SuspectQuery _suspectQuery;
 
     public AggregatorHandler(
         AggregatorSettings settings,
@@ -44,7 +46,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         TimeProvider time,
         TextWriter metricsOutput,
         StaffOnDutyReader? staffOnDuty,
-        ReadRetention retention)
+        ReadRetention retention,
+        SuspectQuery suspectQuery)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
@@ -55,6 +58,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metricsOutput);
         ArgumentNullException.ThrowIfNull(retention);
+        ArgumentNullException.ThrowIfNull(suspectQuery);
         _settings = settings;
         _zones = zones;
         _densityQuery = densityQuery;
@@ -66,6 +70,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _metricsOutput = metricsOutput;
         _staffOnDuty = staffOnDuty;
         _retention = retention;
+        _suspectQuery = suspectQuery;
     }
 
     public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
@@ -85,7 +90,15 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         {
             var (watermark, checks) = await AwaitWatermarkAsync(window, context).ConfigureAwait(false);
             var started = _time.GetTimestamp();
-            var counted = await _densityQuery.RunAsync(window, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            var exclusions = await _suspectQuery.RunAsync(window, _zones, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            if (exclusions.Suspects.Count > 0)
+            {
+                log.Warning(
+                    "{SuspectSensors} sensors have implausible streams; {ExcludedReads} of their reads are left out of the counts: {SuspectSensorIds}",
+                    exclusions.Suspects.Count, exclusions.Suspects.Sum(x => x.ExcludedReads), string.Join(",", exclusions.Suspects.Select(x => x.SensorId)));
+            }
+
+            var counted = await _densityQuery.RunAsync(window, context.Deadline - PublishReserve, context.CancellationToken, exclusions).ConfigureAwait(false);
             var queryTime = _time.GetElapsedTime(started);
             log.Information(
                 "Density query {StatementId} returned {ZoneRows} zone rows in {QueryMilliseconds} ms over {Pages} pages",
@@ -127,6 +140,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             metrics.Count("CriticalZones", report.Totals.CriticalZones);
             metrics.Count("WarningZones", report.Totals.WarningZones);
             metrics.Count("UnmappedReads", report.Totals.UnmappedReads);
+            metrics.Count("SuspectSensors", report.Totals.SuspectSensors);
+            metrics.Count("ExcludedReads", report.Totals.ExcludedReads);
             metrics.Record("MaxUtilisation", report.Totals.MaxUtilisation, MetricUnit.None);
             metrics.Record("Severity", (int)report.Severity, MetricUnit.None);
             metrics.Record("QueryTime", queryTime.TotalMilliseconds, MetricUnit.Milliseconds);

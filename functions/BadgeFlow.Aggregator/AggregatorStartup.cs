@@ -1,3 +1,4 @@
+using BadgeFlow.Aggregator.Suspects;
 using BadgeFlow.Aggregator.Retention;
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Density;
@@ -56,6 +57,7 @@ public static class AggregatorStartup
         var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
         return new AggregatorHandler(
             settings, zones, new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new WatermarkQuery(runner, settings.Target), sns, new ReportMessageComposer(), time,
-            metricsOutput, staffOnDuty, new ReadRetention(runner, settings.Target, settings.ReadRetention));
+            metricsOutput, staffOnDuty, new ReadRetention(runner, settings.Target, settings.ReadRetention),
+            new SuspectQuery(runner, settings.Target, settings.PresenceTimeout));
     }
 }
