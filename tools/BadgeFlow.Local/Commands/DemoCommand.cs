@@ -81,7 +81,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
             $"Planning a {settings.Conference.Duration.TotalMinutes:0}-minute conference for {settings.Conference.Attendees:N0} attendees on {campus.Zones.Count} zones (seed {settings.Conference.Seed})",
             () => Task.Run(() => ConferenceSimulator.Plan(campus, settings.Conference), cancellationToken)).ConfigureAwait(false);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,
-            $"{plan.Reads.Count:N0} reads planned ({plan.Reads.Count - plan.ValidReads:N0} malformed on purpose), {plan.Agenda.Slots.Count} windows"));
+            $"{plan.Reads.Count:N0} reads planned ({plan.Reads.Count - plan.ValidReads:N0} malformed and {plan.Reads.Count(r => r.Has(SimulatedReadKind.Unmapped)):N0} from unregistered sensors, on purpose: the API refuses both), {plan.Agenda.Slots.Count} windows"));
 
         var window = settings.Conference.WindowLength;
         var eventStart = EventPlacement.StartBehind(_realTime.GetUtcNow(), plan.Agenda.Duration, window);

@@ -42,9 +42,10 @@ public sealed class SensorKeyring
         return keys;
     }
 
-    /// <summary>The key group of the sensor; a sensor the campus does not have is its own group (it has no key).</summary>
+    /// <summary>The key group of the sensor. A sensor the campus does not have (the simulator's unregistered staff-door
+    /// readers) posts with the first group's key, as a reader wrongly set up would: the API refuses its reads.</summary>
     public string GroupOf(string sensorId) =>
-        _campus.TryGetSensor(sensorId.AsSpan(), out var sensor) ? sensor.KeyGroup : sensorId;
+        _campus.TryGetSensor(sensorId.AsSpan(), out var sensor) ? sensor.KeyGroup : _campus.KeyGroups[0];
 
     /// <summary>The key for reads of <paramref name="group"/>.</summary>
     public string KeyFor(string group) =>
