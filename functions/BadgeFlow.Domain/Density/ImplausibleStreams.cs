@@ -46,7 +46,7 @@ public sealed record StreamExclusions(IReadOnlyList<SuspectSensor> Suspects, str
 /// The plausibility rules for sensor streams. A sensor is <b>rate-suspect</b> when, in some minute, it read more distinct
 /// badges than <see cref="BadgesPerMinuteBound"/>: its reads of those minutes are excluded. It is <b>venue-suspect</b>
 /// when at least <see cref="MinimumImpossibleBadges"/> of the badges it read, and more than
-/// <see cref="ImpossibleShare"/> of them, were read at another venue within a minute (venues are separate buildings,
+/// <see cref="ImpossibleShare"/> (half) of them, were read at another venue within a minute (venues are separate buildings,
 /// minutes apart on foot): all its reads are excluded, since a real sensor shares only a stolen or cloned badge or two
 /// with a forger, while a forger replaying badges seen elsewhere conflicts on most of its own.
 /// </summary>
@@ -65,7 +65,7 @@ public static class ImplausibleStreams
 
     public const int MinimumImpossibleBadges = 3;
 
-    public const double ImpossibleShare = 0.10;
+    public const double ImpossibleShare = 0.5;
 
     /// <summary>The smallest bound of any zone: the warehouse returns only minutes above it.</summary>
     public static long LowestBound(IEnumerable<ZoneProfile> zones) => zones.Select(BadgesPerMinuteBound).DefaultIfEmpty(0).Min();

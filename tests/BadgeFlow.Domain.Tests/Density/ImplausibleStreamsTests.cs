@@ -45,10 +45,10 @@ public sealed class ImplausibleStreamsTests
     }
 
     [Theory]
-    [InlineData(3, 29, true)]   // 3 ≥ 3 and 3 > 2.9
-    [InlineData(3, 30, false)]  // 3 is not more than 10 % of 30
-    [InlineData(2, 4, false)]   // half its badges, but fewer than 3
-    public void Assess_ImpossibleBadges_SuspectOnlyAtThreeAndOverTenPercent(long impossible, long badges, bool suspect)
+    [InlineData(3, 5, true)]    // 3 ≥ 3 and 3 > 2.5
+    [InlineData(3, 6, false)]   // 3 is not more than half of 6
+    [InlineData(2, 3, false)]   // most of its badges, but fewer than 3
+    public void Assess_ImpossibleBadges_SuspectOnlyAtThreeAndOverHalf(long impossible, long badges, bool suspect)
     {
         var result = ImplausibleStreams.Assess(Campus, [], [new SensorConflicts("s-hall-1", "hall", impossible, badges, 50)]);
 

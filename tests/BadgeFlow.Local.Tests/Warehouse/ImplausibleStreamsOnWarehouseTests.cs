@@ -84,7 +84,7 @@ public sealed class ImplausibleStreamsOnWarehouseTests : IDisposable
         }
 
         Add("own", "2026-11-25 10:11:00", "badge-9", "s-arena-7", "arena", "dome");
-        // s-hall-1 is a real, busy sensor: 100 more badges, so the 4 shared ones are 4 % of what it read.
+        // s-hall-1 is a real, busy sensor: 100 more badges, so the 4 shared ones are 3.8 % of what it read.
         for (var b = 100; b < 200; b++)
         {
             Add($"busy-{b}", "2026-11-25 10:12:00", $"badge-{b}", "s-hall-1", "hall", "expo");
@@ -97,7 +97,7 @@ public sealed class ImplausibleStreamsOnWarehouseTests : IDisposable
 
         var exclusions = Suspects();
 
-        // s-arena-7: 4 of its 5 badges impossible (at least 3, and more than 10 %): suspect, all 5 of its reads out.
+        // s-arena-7: 4 of its 5 badges impossible (at least 3, and more than half): suspect, all 5 of its reads out.
         // s-hall-1 has the same 4 conflicts, but among 105 badges (3.8 %): not suspect.
         var suspect = Assert.Single(exclusions.Suspects);
         Assert.Equal(("s-arena-7", SuspectReason.TwoVenues, 5L, 4L), (suspect.SensorId, suspect.Reason, suspect.ExcludedReads, suspect.ImpossibleBadges));
