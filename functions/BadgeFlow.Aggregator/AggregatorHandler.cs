@@ -3,6 +3,7 @@ using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aggregator.Density;
 using BadgeFlow.Aggregator.Reporting;
+using BadgeFlow.Aggregator.Retention;
 using BadgeFlow.Aggregator.Staffing;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
@@ -24,7 +25,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
 
     private readonly AggregatorSettings _settings;
     private readonly IReadOnlyList<ZoneProfile> _zones;
-    private readonly DensityQuery _densityQuery;
+    private readonly WindowCounter _counter;
     private readonly WatermarkQuery _watermarkQuery;
     private readonly ReportRevisionStore _revisions;
     private readonly RevisionPublisher _publisher;
@@ -34,11 +35,12 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
     private readonly TextWriter _metricsOutput;
     private readonly StaffOnDutyReader? _staffOnDuty;
     private readonly StaffAllocator _staffAllocator = new();
+    private readonly ReadRetention _retention;
 
     public AggregatorHandler(
         AggregatorSettings settings,
         IReadOnlyList<ZoneProfile> zones,
-        DensityQuery densityQuery,
+        WindowCounter counter,
         WatermarkQuery watermarkQuery,
         ReportRevisionStore revisions,
         RevisionPublisher publisher,
@@ -46,11 +48,12 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         DensityReportBuilder builder,
         TimeProvider time,
         TextWriter metricsOutput,
-        StaffOnDutyReader? staffOnDuty)
+        StaffOnDutyReader? staffOnDuty,
+        ReadRetention retention)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(zones);
-        ArgumentNullException.ThrowIfNull(densityQuery);
+        ArgumentNullException.ThrowIfNull(counter);
         ArgumentNullException.ThrowIfNull(watermarkQuery);
         ArgumentNullException.ThrowIfNull(revisions);
         ArgumentNullException.ThrowIfNull(publisher);
@@ -58,9 +61,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metricsOutput);
+        ArgumentNullException.ThrowIfNull(retention);
         _settings = settings;
         _zones = zones;
-        _densityQuery = densityQuery;
+        _counter = counter;
         _watermarkQuery = watermarkQuery;
         _revisions = revisions;
         _publisher = publisher;
@@ -69,6 +73,7 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         _time = time;
         _metricsOutput = metricsOutput;
         _staffOnDuty = staffOnDuty;
+        _retention = retention;
     }
 
     public async Task<AggregatorResponse> HandleAsync(AggregatorRequest request, LambdaContext context)
@@ -88,7 +93,14 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         {
             var (watermark, checks) = await AwaitWatermarkAsync(window, context).ConfigureAwait(false);
             var started = _time.GetTimestamp();
-            var counted = await _densityQuery.RunAsync(window, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            var counted = await _counter.CountAsync(window, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            if (counted.Counts.SuspectSensors is { Count: > 0 } suspects)
+            {
+                log.Warning(
+                    "{SuspectSensors} sensors have implausible streams; {ExcludedReads} of their reads are left out of the counts: {SuspectSensorIds}",
+                    suspects.Count, suspects.Sum(x => x.ExcludedReads), string.Join(",", suspects.Select(x => x.SensorId)));
+            }
+
             var queryTime = _time.GetElapsedTime(started);
             log.Information(
                 "Density query {StatementId} returned {ZoneRows} zone rows in {QueryMilliseconds} ms over {Pages} pages",
@@ -155,6 +167,8 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             metrics.Count("CriticalZones", report.Totals.CriticalZones);
             metrics.Count("WarningZones", report.Totals.WarningZones);
             metrics.Count("UnmappedReads", report.Totals.UnmappedReads);
+            metrics.Count("SuspectSensors", report.Totals.SuspectSensors);
+            metrics.Count("ExcludedReads", report.Totals.ExcludedReads);
             metrics.Record("MaxUtilisation", report.Totals.MaxUtilisation, MetricUnit.None);
             metrics.Record("Severity", (int)report.Severity, MetricUnit.None);
             metrics.Record("QueryTime", queryTime.TotalMilliseconds, MetricUnit.Milliseconds);
@@ -172,6 +186,10 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
             }
 
             ZoneMetrics.Emit(report, _settings.MetricsNamespace, _time, _metricsOutput);
+            if (trigger.ScheduledTime is { } scheduledTime)
+            {
+                await ExpireReadsAsync(scheduledTime, metrics, context).ConfigureAwait(false);
+            }
 
             return new AggregatorResponse(
                 Iso(window.Start),
@@ -226,6 +244,28 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
         }
 
         return (watermark, checks);
+    }
+
+    /// <summary>Retention after the report is out, so a slow DELETE never delays it. A failure is logged and counted but
+    /// does not fail the invocation: a retry would publish the report twice, and the next run (15 minutes later, the
+    /// statement idempotent) deletes what this one did not.</summary>
+    private async Task ExpireReadsAsync(DateTimeOffset scheduledTime, EmfMetrics metrics, LambdaContext context)
+    {
+        var log = context.Logger;
+        try
+        {
+            var outcome = await _retention.RunAsync(scheduledTime, context.Deadline - PublishReserve, context.CancellationToken).ConfigureAwait(false);
+            log.Information(
+                "Retention {StatementId} deleted {ReadsExpired} reads seen before {Cutoff}",
+                outcome.StatementId, outcome.Deleted, Iso(outcome.Cutoff));
+            metrics.Count("ReadsExpired", outcome.Deleted);
+            metrics.Count("RetentionFailed", 0);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            log.Error(error, "Retention for the run scheduled at {ScheduledTime} failed; the next run deletes the expired reads", Iso(scheduledTime));
+            metrics.Count("RetentionFailed", 1);
+        }
     }
 
     /// <summary>The report with the staffing plan, or without it (and an error in the log) when the number on duty cannot

@@ -34,6 +34,10 @@ public sealed record AggregatorSettings(
     /// density query per run.
     /// </summary>
     public const int DefaultRecheckWindows = 2;
+    /// <summary>READ_RETENTION_DAYS: badge reads older than this are deleted by every scheduled run (default 30).</summary>
+    public TimeSpan ReadRetention { get; init; } = TimeSpan.FromDays(DefaultReadRetentionDays);
+
+    public const int DefaultReadRetentionDays = 30;
 
     /// <summary>
     /// How long a badge counts as present in the zone of its latest read without being read again. Sensors re-read a
@@ -71,6 +75,7 @@ public sealed record AggregatorSettings(
         var completenessPollSeconds = env.Double("COMPLETENESS_POLL_SECONDS", defaultValue: 20, min: 0.001, max: 300);
         var staffOnDutyParameter = env.Optional("STAFF_ON_DUTY_PARAMETER");
         var recheckWindows = env.Int32("RECHECK_WINDOWS", defaultValue: DefaultRecheckWindows, min: 0, max: 16);
+        var retentionDays = env.Int32("READ_RETENTION_DAYS", defaultValue: DefaultReadRetentionDays, min: 1, max: 3650);
 
         var thresholds = SeverityThresholds.Default;
         if (criticalUtilisation < warningUtilisation)
@@ -103,6 +108,7 @@ public sealed record AggregatorSettings(
         {
             StaffOnDutyParameter = staffOnDutyParameter,
             RecheckWindows = recheckWindows,
+            ReadRetention = TimeSpan.FromDays(retentionDays),
         };
     }
 

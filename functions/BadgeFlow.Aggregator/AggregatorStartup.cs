@@ -1,3 +1,5 @@
+using BadgeFlow.Aggregator.Suspects;
+using BadgeFlow.Aggregator.Retention;
 using BadgeFlow.Aggregator.Completeness;
 using BadgeFlow.Aggregator.Corrections;
 using BadgeFlow.Aggregator.Density;
@@ -54,13 +56,15 @@ public static class AggregatorStartup
         ArgumentNullException.ThrowIfNull(settings);
         var runner = new StatementRunner(redshift, time, StatementRunnerOptions.FromTimeout(settings.StatementTimeout));
         var staffOnDuty = settings.StaffOnDutyParameter is { } name && parameters is not null ? new StaffOnDutyReader(parameters, name) : null;
-        var densityQuery = new DensityQuery(runner, settings.Target, settings.PresenceTimeout);
+        var counter = new WindowCounter(
+            new DensityQuery(runner, settings.Target, settings.PresenceTimeout), new SuspectQuery(runner, settings.Target, settings.PresenceTimeout), zones);
         var watermarkQuery = new WatermarkQuery(runner, settings.Target);
         var builder = new DensityReportBuilder(settings.TopZones, settings.Thresholds);
         var revisions = new ReportRevisionStore(runner, settings.Target);
         var publisher = new RevisionPublisher(settings.TopicArn, new ReportMessageComposer(), sns, revisions, time);
-        var rechecker = new WindowRechecker(settings.RecheckWindows, zones, densityQuery, watermarkQuery, builder, publisher);
+        var rechecker = new WindowRechecker(settings.RecheckWindows, zones, counter, watermarkQuery, builder, publisher);
         return new AggregatorHandler(
-            settings, zones, densityQuery, watermarkQuery, revisions, publisher, rechecker, builder, time, metricsOutput, staffOnDuty);
+            settings, zones, counter, watermarkQuery, revisions, publisher, rechecker, builder, time, metricsOutput, staffOnDuty,
+            new ReadRetention(runner, settings.Target, settings.ReadRetention));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Packing;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Domain.Reads;
@@ -29,9 +30,14 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
     private readonly TimeProvider _time;
     private readonly TextWriter _metricsOutput;
     private readonly ReadParseOptions _parseOptions;
+    private readonly SensorKeyBinding _keys;
+
+    /// <summary>The rejection reason of a read whose sensor the caller's API key may not post for.</summary>
+    public const string SensorNotInKeyGroup = "is not a sensor of this API key's key group";
 
     public ProducerHandler(
         ProducerSettings settings,
+        SensorKeyBinding keys,
         BadgePseudonymizer pseudonymizer,
         RecordPacker packer,
         ReadDelivery delivery,
@@ -39,12 +45,14 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
         TextWriter metricsOutput)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(pseudonymizer);
         ArgumentNullException.ThrowIfNull(packer);
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metricsOutput);
         _settings = settings;
+        _keys = keys;
         _pseudonymizer = pseudonymizer;
         _packer = packer;
         _delivery = delivery;
@@ -74,6 +82,15 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
             if (request.HttpMethod is { } method && !method.Equals("POST", StringComparison.OrdinalIgnoreCase))
             {
                 return Problem(405, "method-not-allowed", "Method Not Allowed", "Reads are sent with POST.", extraHeaders: ("Allow", "POST"));
+            }
+
+            // API Gateway has checked the key's value; which sensors it may speak for is decided here, by its id.
+            var apiKeyId = request.RequestContext?.Identity?.ApiKeyId;
+            if (!_keys.TryGetGroup(apiKeyId, out var keyGroup))
+            {
+                log.Warning("Refused a request whose API key {ApiKeyId} is in no key group", Truncate(apiKeyId) ?? "(none)");
+                metrics.Count("RequestsForbidden", 1);
+                return Problem(403, "key-not-bound", "Forbidden", "This API key is not bound to any group of sensors; ask for the key of your sensors' group.");
             }
 
             if (!ReadBodyFormats.TryFromContentType(request.GetHeader("Content-Type"), out var format))
@@ -111,9 +128,22 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
                     return Problem(413, "too-many-reads", "Too Many Reads", $"A request may hold at most {_settings.MaxReadsPerRequest} reads; split it.");
             }
 
-            var rejected = batch.Rejections.Select(r => new RejectedRead(r.Index, r.Field, r.Reason)).ToArray();
+            // A read for a sensor outside the key's group is refused on its own, like an invalid one: a stolen key
+            // cannot speak for another venue's sensors, and the caller's other reads still count.
+            var admitted = batch.Reads.Where(r => _keys.Admits(keyGroup, r.Read.SensorId)).ToArray();
+            var rejected = batch.Rejections.Select(r => new RejectedRead(r.Index, r.Field, r.Reason))
+                .Concat(batch.Reads.Where(r => !_keys.Admits(keyGroup, r.Read.SensorId)).Select(r => new RejectedRead(r.Index, "sensorId", SensorNotInKeyGroup)))
+                .OrderBy(r => r.Index)
+                .ToArray();
+            var outOfGroup = rejected.Length - batch.Rejections.Count;
             metrics.Count("ReadsRejected", rejected.Length);
-            if (batch.Reads.Count == 0)
+            metrics.Count("ReadsOutsideKeyGroup", outOfGroup);
+            if (outOfGroup > 0)
+            {
+                log.Warning("API key {ApiKeyId} of key group {KeyGroup} sent {OutOfGroup} reads for sensors outside its group", apiKeyId, keyGroup, outOfGroup);
+            }
+
+            if (admitted.Length == 0)
             {
                 log.Information("No valid read among {ReadCount}", batch.ReadCount);
                 metrics.Count("ReadsAccepted", 0);
@@ -123,10 +153,10 @@ public sealed class ProducerHandler : ILambdaHandler<ApiGatewayProxyRequest, Api
 
             // Raw badge IDs stop here: from this line on only badge hashes exist.
             var readIds = new string?[batch.ReadCount];
-            var pseudonymized = new IndexedRead[batch.Reads.Count];
-            for (var i = 0; i < batch.Reads.Count; i++)
+            var pseudonymized = new IndexedRead[admitted.Length];
+            for (var i = 0; i < admitted.Length; i++)
             {
-                var (index, read) = batch.Reads[i];
+                var (index, read) = admitted[i];
                 var p = read.Pseudonymize(_pseudonymizer, receivedAt);
                 pseudonymized[i] = new IndexedRead(index, p);
                 readIds[index] = p.ReadId;

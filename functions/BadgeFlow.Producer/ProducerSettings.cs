@@ -1,16 +1,21 @@
+using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Packing;
 using BadgeFlow.Runtime;
 
 namespace BadgeFlow.Producer;
 
 /// <summary>The Producer's settings, read once at cold start (ARCHITECTURE.md "Environment variables").</summary>
+/// <param name="SensorKeyGroups"><c>SENSOR_KEY_GROUPS</c>: API key id → key group (<c>keyId=group,…</c>), from the template.</param>
+/// <param name="CampusFile"><c>CAMPUS_FILE</c>: a campus registry replacing the embedded one, or null.</param>
 public sealed record ProducerSettings(
     string DeliveryStreamName,
     string KeyParameterName,
     int MaxRecordBytes,
     int MaxReadsPerRequest,
     int MaxBodyBytes,
-    string MetricsNamespace)
+    string MetricsNamespace,
+    IReadOnlyDictionary<string, string> SensorKeyGroups,
+    string? CampusFile = null)
 {
     /// <summary>Reads every variable and throws one <see cref="SettingsException"/> naming all that are wrong.</summary>
     public static ProducerSettings FromEnvironment(Func<string, string?> environment)
@@ -20,5 +25,24 @@ public sealed record ProducerSettings(
             env.Int32("MAX_RECORD_BYTES", RecordPacker.DefaultMaxRecordBytes, min: 512, max: RecordPacker.FirehoseMaxRecordBytes),
             env.Int32("MAX_READS_PER_REQUEST", 1000, min: 1, max: 100_000),
             env.Int32("MAX_BODY_BYTES", 1_048_576, min: 1024, max: 6 * 1024 * 1024),
-            env.Optional("METRICS_NAMESPACE", "BadgeFlow")));
+            env.Optional("METRICS_NAMESPACE", "BadgeFlow"),
+            ParseKeyGroups(env, "SENSOR_KEY_GROUPS", env.Required("SENSOR_KEY_GROUPS")),
+            env.Optional("CAMPUS_FILE")));
+
+    private static IReadOnlyDictionary<string, string> ParseKeyGroups(EnvironmentSettings env, string name, string text)
+    {
+        if (text.Length == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var problems = new List<string>();
+        var map = SensorKeyBinding.ParseMap(text, name, problems);
+        foreach (var problem in problems)
+        {
+            env.AddProblem(problem);
+        }
+
+        return map ?? new Dictionary<string, string>();
+    }
 }

@@ -45,11 +45,12 @@ public sealed class NativeBootstrapTests : IClassFixture<MotoServerFixture>
         var environment = MotoEnvironment();
         environment["DELIVERY_STREAM_NAME"] = "native-producer-stream";
         environment["PSEUDONYMIZATION_KEY_PARAMETER"] = TransformHarness.KeyParameter;
+        environment["SENSOR_KEY_GROUPS"] = "local-venetian=venetian"; // the sample envelope's apiKeyId
 
         // The sam local sample's envelope, with reads timed now: the Producer validates readAt against its own clock.
         var readAt = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var request = JsonNode.Parse(await File.ReadAllTextAsync(RepositoryPaths.Repo("events", "producer", "json.json")))!;
-        request["body"] = $$"""{"reads":[{"sensorId":"hall-a-gate-1","badgeId":"BADGE-100001","readAt":"{{readAt}}","readId":"native-1"},{"sensorId":"not a sensor id","badgeId":"BADGE-100002","readAt":"{{readAt}}"}]}""";
+        request["body"] = $$"""{"reads":[{"sensorId":"venetian-l2-expo-a-s01","badgeId":"BADGE-100001","readAt":"{{readAt}}","readId":"native-1"},{"sensorId":"not a sensor id","badgeId":"BADGE-100002","readAt":"{{readAt}}"}]}""";
 
         var (result, function) = await InvokeNativeAsync("ProducerFunction", environment, Encoding.UTF8.GetBytes(request.ToJsonString()));
         await using var _ = function;

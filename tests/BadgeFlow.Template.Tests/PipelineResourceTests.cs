@@ -66,9 +66,7 @@ public sealed partial class PipelineResourceTests
         Assert.NotNull(plan["Throttle"]?["RateLimit"]);
         Assert.NotNull(plan["Throttle"]?["BurstLimit"]);
         Assert.NotNull(plan["Quota"]?["Limit"]);
-        var key = Template.Properties("SensorUsagePlanKey");
-        Assert.Equal("SensorApiKey", key["KeyId"]!["Ref"]!.ToString());
-        Assert.Equal("SensorUsagePlan", key["UsagePlanId"]!["Ref"]!.ToString());
+        // The keys in the plan: SensorKeyTests.
     }
 
     [Fact]
@@ -274,12 +272,13 @@ public sealed partial class PipelineResourceTests
     [Fact]
     public void Outputs_NameWhatOperatorsNeed()
     {
-        foreach (var output in new[] { "ApiUrl", "ApiKeyId", "TopicArn", "DeliveryStreamName" })
+        foreach (var output in new[] { "ApiUrl", "SensorKeyGroups", "TopicArn", "DeliveryStreamName" })
         {
             Assert.True(Template.Outputs.ContainsKey(output), $"Output {output} is missing.");
         }
 
-        Assert.Equal("SensorApiKey", Template.Outputs["ApiKeyId"]!["Value"]!["Ref"]!.ToString());
+        Assert.True(JsonNode.DeepEquals(Template.Environment("ProducerFunction")["SENSOR_KEY_GROUPS"], Template.Outputs["SensorKeyGroups"]!["Value"]),
+            "The SensorKeyGroups output must be the Producer's SENSOR_KEY_GROUPS.");
         Assert.Equal("ReportTopic", Template.Outputs["TopicArn"]!["Value"]!["Ref"]!.ToString());
         Assert.Equal("DeliveryStream", Template.Outputs["DeliveryStreamName"]!["Value"]!["Ref"]!.ToString());
     }

@@ -38,6 +38,7 @@ public sealed partial class LocalStack : IAsyncDisposable
     private Warehouse.Warehouse? _warehouse;
     private FirehoseService? _firehose;
     private SnsService? _sns;
+    private string? _campusFile;
     private AggregatorSchedule? _schedule;
 
     private LocalStack(LocalStackOptions options, string workingDirectory, ILoggerFactory loggerFactory)
@@ -48,7 +49,6 @@ public sealed partial class LocalStack : IAsyncDisposable
         _logger = loggerFactory.CreateLogger<LocalStack>();
         Counters = new PipelineCounters();
         Functions = new LambdaService(options.Region, options.AccountId);
-        ApiKey = options.ApiKey ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         var start = options.VirtualStart ?? DefaultVirtualStart(options.TimeProvider.GetUtcNow(), options.SimulatedDuration);
         Clock = new VirtualClock(options.TimeProvider, start, options.Speed);
         TopicArn = $"arn:aws:sns:{options.Region}:{options.AccountId}:{TopicName}";
@@ -64,7 +64,8 @@ public sealed partial class LocalStack : IAsyncDisposable
 
     public Uri SensorApiUrl => _sensorServer!.BaseUri;
 
-    public string ApiKey { get; }
+    /// <summary>The sensor API's keys, one per key group of the campus (empty until the functions start).</summary>
+    public IReadOnlyList<IssuedApiKey> ApiKeys { get; private set; } = [];
 
     public string DeliveryStreamName => StreamName;
 
@@ -153,6 +154,9 @@ public sealed partial class LocalStack : IAsyncDisposable
         {
             repositoryRoot = FunctionBuilder.FindRepositoryRoot(options.RepositoryRoot);
             builder = new FunctionBuilder(repositoryRoot, logs, LoggerFactory.CreateLogger<FunctionBuilder>());
+            _campusFile = Path.GetFullPath(options.CampusFile ?? Path.Combine(repositoryRoot, "functions", "campus.json"));
+            var campus = Domain.Campus.CampusRegistry.Load(await File.ReadAllBytesAsync(_campusFile, cancellationToken).ConfigureAwait(false));
+            ApiKeys = IssuedApiKey.Issue(campus.KeyGroups, options.ApiKeys);
             if (options.BuildFunctions)
             {
                 await builder.BuildAsync(FunctionBuilder.Functions, cancellationToken).ConfigureAwait(false);
@@ -221,7 +225,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         if (builder is not null)
         {
             var sensorApi = new SensorApiServer(
-                new SensorApiSettings(ApiKey, "Producer", options.AccountId, TimeSpan.FromSeconds(29)),
+                new SensorApiSettings(ApiKeys, "Producer", options.AccountId, TimeSpan.FromSeconds(29)),
                 Functions, Counters, Clock, LoggerFactory.CreateLogger<SensorApiServer>()); // requestTimeEpoch is virtual time
             _sensorServer = await LoopbackServer.StartAsync(options.SensorApiPort, sensorApi.HandleAsync, LoggerFactory, cancellationToken).ConfigureAwait(false);
             LogSensorApi(_logger, SensorApiUrl);
@@ -281,6 +285,8 @@ public sealed partial class LocalStack : IAsyncDisposable
         var producer = Common("Producer");
         producer["DELIVERY_STREAM_NAME"] = StreamName;
         producer["PSEUDONYMIZATION_KEY_PARAMETER"] = KeyParameterName;
+        producer["SENSOR_KEY_GROUPS"] = IssuedApiKey.KeyGroupsSetting(ApiKeys);
+        producer["CAMPUS_FILE"] = _campusFile!;
         var transform = Common("Transform");
         transform["PSEUDONYMIZATION_KEY_PARAMETER"] = KeyParameterName;
         var aggregator = Common("Aggregator");
@@ -288,6 +294,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         aggregator["REDSHIFT_WORKGROUP_NAME"] = Workgroup;
         aggregator["TOPIC_ARN"] = TopicArn;
         aggregator["STAFF_ON_DUTY_PARAMETER"] = StaffOnDutyParameterName;
+        aggregator["READ_RETENTION_DAYS"] = options.ReadRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["WINDOW_MINUTES"] = ((int)Window.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         aggregator["DELIVERY_LAG_MINUTES"] = ((int)DeliveryLag.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The Aggregator waits for the watermark on its real clock: scaled so the wait covers the virtual time it

@@ -14,8 +14,12 @@ public sealed record LocalStackOptions
     /// <summary>The sensor API's port; 0 picks a free loopback port.</summary>
     public int SensorApiPort { get; init; } = 3000;
 
-    /// <summary>The sensor API key; null generates one (see <see cref="LocalStack.ApiKey"/>).</summary>
-    public string? ApiKey { get; init; }
+    /// <summary>Sensor API key values by key group; a group not named gets a random one (see <see cref="LocalStack.ApiKeys"/>).</summary>
+    public IReadOnlyDictionary<string, string>? ApiKeys { get; init; }
+
+    /// <summary>The campus registry whose key groups get API keys (and that the Producer checks them against); null is
+    /// the repository's functions/campus.json, the one the functions embed.</summary>
+    public string? CampusFile { get; init; }
 
     public string Region { get; init; } = "us-east-1";
 
@@ -34,6 +38,9 @@ public sealed record LocalStackOptions
 
     /// <summary>Security staff on duty, seeded in the local SSM for the Aggregator's staffing recommendation.</summary>
     public int StaffOnDuty { get; init; } = 12;
+
+    /// <summary>The Aggregator's READ_RETENTION_DAYS, as the template's ReadRetentionDays: scheduled runs delete older reads.</summary>
+    public int ReadRetentionDays { get; init; } = 30;
 
     /// <summary>Run the Aggregator on its schedule of virtual time.</summary>
     public bool RunSchedule { get; init; } = true;

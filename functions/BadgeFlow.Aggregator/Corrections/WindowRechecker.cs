@@ -15,23 +15,23 @@ public sealed class WindowRechecker
 {
     private readonly int _windows;
     private readonly IReadOnlyList<ZoneProfile> _zones;
-    private readonly DensityQuery _densityQuery;
+    private readonly WindowCounter _counter;
     private readonly WatermarkQuery _watermarkQuery;
     private readonly DensityReportBuilder _builder;
     private readonly RevisionPublisher _publisher;
 
     public WindowRechecker(
-        int windows, IReadOnlyList<ZoneProfile> zones, DensityQuery densityQuery, WatermarkQuery watermarkQuery, DensityReportBuilder builder, RevisionPublisher publisher)
+        int windows, IReadOnlyList<ZoneProfile> zones, WindowCounter counter, WatermarkQuery watermarkQuery, DensityReportBuilder builder, RevisionPublisher publisher)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(windows);
         ArgumentNullException.ThrowIfNull(zones);
-        ArgumentNullException.ThrowIfNull(densityQuery);
+        ArgumentNullException.ThrowIfNull(counter);
         ArgumentNullException.ThrowIfNull(watermarkQuery);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(publisher);
         _windows = windows;
         _zones = zones;
-        _densityQuery = densityQuery;
+        _counter = counter;
         _watermarkQuery = watermarkQuery;
         _builder = builder;
         _publisher = publisher;
@@ -62,7 +62,7 @@ public sealed class WindowRechecker
             }
 
             var watermark = await _watermarkQuery.RunAsync(window, deadline, cancellationToken).ConfigureAwait(false);
-            var counted = await _densityQuery.RunAsync(window, deadline, cancellationToken).ConfigureAwait(false);
+            var counted = await _counter.CountAsync(window, deadline, cancellationToken).ConfigureAwait(false);
             if (PlannedRevision.Next(previous, counted.Counts) is not { } planned)
             {
                 log.Information(

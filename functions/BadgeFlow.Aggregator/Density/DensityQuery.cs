@@ -36,20 +36,24 @@ public sealed class DensityQuery
     /// most <paramref name="presenceTimeout"/> old; the horizons are computed here because interval arithmetic differs
     /// between engines. A timeout of one window length gives the former definition (latest read within the window).
     /// </summary>
-    public static IReadOnlyList<SqlParameter> Parameters(ReportWindow window, TimeSpan presenceTimeout) =>
+    public static IReadOnlyList<SqlParameter> Parameters(ReportWindow window, TimeSpan presenceTimeout, StreamExclusions? exclusions = null) =>
     [
         new("window_start", Format(window.Start)),
         new("window_end", Format(window.End)),
         new("previous_start", Format(window.Previous.Start)),
         new("presence_since", Format(window.End - presenceTimeout)),
         new("previous_presence_since", Format(window.Start - presenceTimeout)),
+        new("excluded_sensors", (exclusions ?? StreamExclusions.None).ExcludedSensors),
+        new("excluded_sensor_minutes", (exclusions ?? StreamExclusions.None).ExcludedSensorMinutes),
     ];
 
-    public async Task<DensityQueryResult> RunAsync(ReportWindow window, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>Counts the window, leaving out the reads <paramref name="exclusions"/> names; the counts carry its suspects.</summary>
+    public async Task<DensityQueryResult> RunAsync(ReportWindow window, DateTimeOffset deadline, CancellationToken cancellationToken, StreamExclusions? exclusions = null)
     {
-        var request = new StatementRequest(_target, Sql, Parameters(window, _presenceTimeout), StatementName: $"badgeflow-density-{window.Start:yyyyMMddTHHmm}Z");
+        var request = new StatementRequest(_target, Sql, Parameters(window, _presenceTimeout, exclusions), StatementName: $"badgeflow-density-{window.Start:yyyyMMddTHHmm}Z");
         var result = await _runner.QueryAsync(request, deadline, cancellationToken).ConfigureAwait(false);
-        return new DensityQueryResult(Read(result.Columns, result.Records), result.StatementId, result.Duration, result.Pages);
+        var counts = Read(result.Columns, result.Records) with { SuspectSensors = (exclusions ?? StreamExclusions.None).Suspects };
+        return new DensityQueryResult(counts, result.StatementId, result.Duration, result.Pages);
     }
 
     /// <summary>Reads the query's rows by column name: one 'summary' row, one 'zone' row per zone read in either window.</summary>

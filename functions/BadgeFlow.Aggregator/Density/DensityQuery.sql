@@ -27,6 +27,10 @@ scanned AS (
     CROSS JOIN bounds b
     WHERE r.read_at >= LEAST(b.previous_start, b.previous_presence_since)
       AND r.read_at < b.window_end
+      -- Implausible streams (Suspects/SuspectStreams.sql): whole sensors, and sensor-minutes by FLOOR(epoch / 60), as
+      -- '|a|b|' and '|a@29930000|b@29930001|' lists ('|' when none).
+      AND POSITION('|' || r.sensor_id || '|' IN :excluded_sensors) = 0
+      AND POSITION('|' || r.sensor_id || '@' || CAST(CAST(FLOOR(EXTRACT(EPOCH FROM r.read_at) / 60) AS BIGINT) AS VARCHAR) || '|' IN :excluded_sensor_minutes) = 0
 ),
 window_reads AS (
     SELECT read_id,

@@ -45,6 +45,10 @@ public sealed record ReportDocument(
     [JsonPropertyName("correction")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CorrectionDocument? Correction { get; init; }
+    /// <summary>Sensors with implausible streams, their excess reads left out of the counts (docs/density-report.md
+    /// "Implausible streams"); at most <see cref="ReportMessageComposer.MaxSuspectsListed"/>, all counted in totals.</summary>
+    [JsonPropertyName("suspectSensors")]
+    public IReadOnlyList<SuspectSensorDocument> SuspectSensors { get; init; } = [];
 
     /// <summary>Absent when the staff on duty could not be read (the log says why).</summary>
     [JsonPropertyName("staffing")]
@@ -129,7 +133,24 @@ public sealed record TotalsDocument(
     [property: JsonPropertyName("occupancy")] long Occupancy,
     [property: JsonPropertyName("capacity")] long Capacity,
     [property: JsonPropertyName("unmappedReads")] long UnmappedReads,
-    [property: JsonPropertyName("maxUtilisation")] double MaxUtilisation);
+    [property: JsonPropertyName("maxUtilisation")] double MaxUtilisation)
+{
+    [JsonPropertyName("suspectSensors")]
+    public int SuspectSensors { get; init; }
+
+    [JsonPropertyName("excludedReads")]
+    public long ExcludedReads { get; init; }
+}
+
+/// <summary>A suspect sensor: <c>reason</c> <c>rate</c> or <c>two-venues</c>.</summary>
+public sealed record SuspectSensorDocument(
+    [property: JsonPropertyName("sensorId")] string SensorId,
+    [property: JsonPropertyName("zoneId")] string ZoneId,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("excludedReads")] long ExcludedReads,
+    [property: JsonPropertyName("peakBadgesPerMinute")] long PeakBadgesPerMinute,
+    [property: JsonPropertyName("badgesPerMinuteBound")] long BadgesPerMinuteBound,
+    [property: JsonPropertyName("impossibleBadges")] long ImpossibleBadges);
 
 public sealed record FreshnessDocument(
     [property: JsonPropertyName("latestReadAt")] string? LatestReadAt,

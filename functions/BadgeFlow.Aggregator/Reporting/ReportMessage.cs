@@ -35,6 +35,9 @@ public sealed class ReportMessageComposer
     /// <summary>Unregistered zones (reads carrying a zone id the registry lacks) listed by id at most.</summary>
     public const int MaxUnregisteredListed = 50;
 
+    /// <summary>Suspect sensors named in the JSON report; all of them are counted in its totals.</summary>
+    public const int MaxSuspectsListed = 20;
+
     private const string Schema = "badgeflow.density-report/1";
 
     // Zones rendered to estimate the bytes each one costs.
@@ -407,7 +410,11 @@ public sealed class ReportMessageComposer
             SeverityText(report.Severity),
             report.WorstZone is { } worst ? Zone(worst) : null,
             new TotalsDocument(totals.Zones, totals.ZonesWithReads, totals.WarningZones, totals.CriticalZones, totals.Reads, totals.DistinctBadges,
-                totals.Occupancy, totals.Capacity, totals.UnmappedReads, totals.MaxUtilisation),
+                totals.Occupancy, totals.Capacity, totals.UnmappedReads, totals.MaxUtilisation)
+            {
+                SuspectSensors = totals.SuspectSensors,
+                ExcludedReads = totals.ExcludedReads,
+            },
             new FreshnessDocument(
                 report.Freshness.LatestReadAt is { } latest ? latest.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFZ", CultureInfo.InvariantCulture) : null,
                 report.Freshness.LagBehindWindowEnd?.TotalSeconds),
@@ -420,6 +427,9 @@ public sealed class ReportMessageComposer
             Staffing = report.Staffing is { } staffing
                 ? new StaffingDocument(staffing.OnDuty, staffing.Zones.Select(z => new ZoneStaffDocument(z.ZoneId, z.Staff)).ToList())
                 : null,
+            SuspectSensors = report.SuspectSensors.Take(MaxSuspectsListed).Select(x => new SuspectSensorDocument(
+                x.SensorId, x.ZoneId, x.Reason == SuspectReason.Rate ? "rate" : "two-venues", x.ExcludedReads, x.PeakBadgesPerMinute,
+                x.BadgesPerMinuteBound, x.ImpossibleBadges)).ToList(),
         };
     }
 

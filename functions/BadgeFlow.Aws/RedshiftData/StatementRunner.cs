@@ -113,6 +113,16 @@ public sealed class StatementRunner
         return new StatementResult(id, columns, records, description.Duration, pages);
     }
 
+    /// <summary>ExecuteStatement of a statement that changes rows (DELETE, INSERT …) and wait for it to finish; the
+    /// description's <see cref="StatementDescription.ResultRows"/> is the number of rows it changed.</summary>
+    public async Task<StatementDescription> ExecuteAsync(StatementRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var budgetEnd = BudgetEnd(deadline);
+        var id = await _redshift.ExecuteStatementAsync(request, cancellationToken).ConfigureAwait(false);
+        return await WaitAsync(id, budgetEnd, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>BatchExecuteStatement (one transaction) and wait for it to finish.</summary>
     public async Task<StatementDescription> ExecuteBatchAsync(BatchStatementRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
     {

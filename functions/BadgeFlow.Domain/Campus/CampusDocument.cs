@@ -63,6 +63,9 @@ internal sealed class SensorEntry
 
     [JsonPropertyName("zone")]
     public string? Zone { get; set; }
+
+    [JsonPropertyName("keyGroup")]
+    public string? KeyGroup { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -29,8 +29,10 @@ public enum ZoneKind
 public sealed record Zone(
     string Id, string Name, Venue Venue, string Floor, ZoneKind Kind, double AreaSquareMetres, int Capacity);
 
-/// <summary>A badge sensor and the zone it watches.</summary>
-public sealed record Sensor(string Id, Zone Zone);
+/// <summary>A badge sensor, the zone it watches, and the key group whose API key alone may post its reads.</summary>
+/// <param name="KeyGroup">The sensor's <c>keyGroup</c> in the campus file, or its venue's id when it names none (one
+/// API key per venue unless the file groups readers otherwise).</param>
+public sealed record Sensor(string Id, Zone Zone, string KeyGroup);
 
 /// <summary>Thrown when the campus file is not valid; <see cref="Errors"/> names every wrong entry.</summary>
 public sealed class CampusRegistryException : Exception

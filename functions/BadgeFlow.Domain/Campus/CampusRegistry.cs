@@ -24,6 +24,7 @@ public sealed class CampusRegistry
         _sensors = sensors.ToFrozenDictionary(s => s.Id, StringComparer.Ordinal);
         _sensorsBySpan = _sensors.GetAlternateLookup<ReadOnlySpan<char>>();
         _zones = zones.ToFrozenDictionary(z => z.Id, StringComparer.Ordinal);
+        KeyGroups = [.. sensors.Select(s => s.KeyGroup).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The campus's name (e.g. the event).</summary>
@@ -34,6 +35,9 @@ public sealed class CampusRegistry
     public IReadOnlyList<Zone> Zones { get; }
 
     public IReadOnlyList<Sensor> Sensors { get; }
+
+    /// <summary>The names of the sensors' key groups, ordinal order: one API key each (docs/producer-api.md "Keys").</summary>
+    public IReadOnlyList<string> KeyGroups { get; }
 
     /// <summary>Parses and validates a campus file. Throws <see cref="CampusRegistryException"/> listing every wrong
     /// entry (by section, index and id), not only the first.</summary>
@@ -172,6 +176,12 @@ public sealed class CampusRegistry
         ForEach(document.Sensors, "sensors", errors, (entry, where) =>
         {
             var ok = CheckId(entry.Id, where, errors);
+            if (entry.KeyGroup is not null && !ReadFieldRules.IsValidSensorId(entry.KeyGroup))
+            {
+                errors.Add($"{where}: keyGroup must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
+                ok = false;
+            }
+
             Zone? zone = null;
             if (string.IsNullOrEmpty(entry.Zone))
             {
@@ -195,7 +205,7 @@ public sealed class CampusRegistry
                 return;
             }
 
-            sensors.Add(new Sensor(entry.Id!, zone!));
+            sensors.Add(new Sensor(entry.Id!, zone!, entry.KeyGroup ?? zone!.Venue.Id));
         });
 
         if (errors.Count > 0)

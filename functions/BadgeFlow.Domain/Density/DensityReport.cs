@@ -57,7 +57,14 @@ public sealed record ReportTotals(
     long Occupancy,
     long Capacity,
     long UnmappedReads,
-    double MaxUtilisation);
+    double MaxUtilisation)
+{
+    /// <summary>Sensors named in <see cref="DensityReport.SuspectSensors"/>.</summary>
+    public int SuspectSensors { get; init; }
+
+    /// <summary>Their reads left out of occupancy and footfall (and of <see cref="Reads"/>).</summary>
+    public long ExcludedReads { get; init; }
+}
 
 /// <summary>How fresh the warehouse data was: the latest read loaded before the window closed, and how far before.</summary>
 public sealed record DataFreshness(DateTimeOffset? LatestReadAt, TimeSpan? LagBehindWindowEnd);
@@ -76,4 +83,7 @@ public sealed record DensityReport(
 {
     /// <summary>Where to send the staff on duty; null when the number on duty could not be read.</summary>
     public StaffingPlan? Staffing { get; init; }
+
+    /// <summary>Sensors whose streams are implausible, their excess reads excluded from the counts.</summary>
+    public IReadOnlyList<SuspectSensor> SuspectSensors { get; init; } = [];
 }

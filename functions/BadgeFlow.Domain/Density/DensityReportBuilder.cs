@@ -110,7 +110,11 @@ public sealed class DensityReportBuilder
             Occupancy: ranked.Sum(z => z.Occupancy),
             Capacity: ranked.Sum(z => (long)z.Capacity),
             counts.UnmappedReads,
-            MaxUtilisation: ranked.Count == 0 ? 0 : ranked.Max(z => z.Utilisation));
+            MaxUtilisation: ranked.Count == 0 ? 0 : ranked.Max(z => z.Utilisation))
+        {
+            SuspectSensors = counts.SuspectSensors.Count,
+            ExcludedReads = counts.SuspectSensors.Sum(s => s.ExcludedReads),
+        };
 
         var latest = counts.LatestReadAt?.ToUniversalTime();
         return new DensityReport(
@@ -122,6 +126,9 @@ public sealed class DensityReportBuilder
             worst,
             unregistered,
             totals,
-            new DataFreshness(latest, latest is { } at ? window.End - at : null));
+            new DataFreshness(latest, latest is { } at ? window.End - at : null))
+        {
+            SuspectSensors = counts.SuspectSensors,
+        };
     }
 }

@@ -16,7 +16,11 @@ public sealed record WindowCounts(
     long Reads,
     long DistinctBadges,
     long UnmappedReads,
-    DateTimeOffset? LatestReadAt);
+    DateTimeOffset? LatestReadAt)
+{
+    /// <summary>Sensors whose implausible reads the counts leave out (docs/density-report.md "Implausible streams").</summary>
+    public IReadOnlyList<SuspectSensor> SuspectSensors { get; init; } = [];
+}
 
 /// <summary>Area and rated capacity of a zone, as the campus registry describes it.</summary>
 public sealed record ZoneProfile

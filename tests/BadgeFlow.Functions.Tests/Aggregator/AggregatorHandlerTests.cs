@@ -77,7 +77,8 @@ public sealed class AggregatorHandlerTests
         var statement = Assert.Single(DensityStatements());
         Assert.Equal(
             ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00",
-             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00"],
+             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00",
+             "excluded_sensors=|", "excluded_sensor_minutes=|"], // no suspect sensor: nothing left out
             statement.Parameters.Select(p => $"{p.Name}={p.Value}"));
         Assert.Equal(BadgeFlow.Aggregator.Density.DensityQuery.Sql, statement.Sql);
         Assert.Equal("badgeflow", statement.Target.WorkgroupName);

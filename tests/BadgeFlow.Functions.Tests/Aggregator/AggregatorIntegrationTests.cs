@@ -97,12 +97,16 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
     private const string Null = """{"isNull":true}""";
 
-    /// <summary>The watermark check's conversation (submit, FINISHED, one page): data loaded past the window end.</summary>
+    /// <summary>The conversations before the density query (submit, FINISHED, one page each): the watermark check (data
+    /// loaded past the window end), then the implausible-stream check (no suspect sensor).</summary>
     private static ScriptedResponse[] WatermarkPastWindowEnd() =>
     [
         Json($$"""{"Id":"{{StatementId}}"}"""),
         Json(Describe("FINISHED")),
         Json("""{"ColumnMetadata":[{"name":"watermark","typeName":"timestamp","nullable":1}],"Records":[[{"stringValue":"2026-11-25 10:15:20"}]],"TotalNumRows":1}"""),
+        Json($$"""{"Id":"{{StatementId}}"}"""),
+        Json(Describe("FINISHED")),
+        Json("""{"ColumnMetadata":[{"name":"row_kind","typeName":"varchar"},{"name":"sensor_id","typeName":"varchar"},{"name":"zone_id","typeName":"varchar"},{"name":"minute","typeName":"int8"},{"name":"badges","typeName":"int8"},{"name":"reads","typeName":"int8"},{"name":"impossible_badges","typeName":"int8"}],"Records":[],"TotalNumRows":0}"""),
     ];
 
     /// <summary>The report_revisions lookup's conversation: the window has no revision yet.</summary>
@@ -154,7 +158,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
         var response = await handler.HandleAsync(Schedule(), Context());
 
-        // The Data API conversation after the watermark check: submit, poll until FINISHED, then every page.
+        // The Data API conversation after the checks: submit, poll until FINISHED, then every page (the retention DELETE
+        // that follows the publish is AggregatorRetentionTests' subject).
         var calls = _redshift.Requests.Skip(WatermarkPastWindowEnd().Length).Take(6).ToList();
         Assert.Equal(
             ["ExecuteStatement", "DescribeStatement", "DescribeStatement", "DescribeStatement", "GetStatementResult", "GetStatementResult"],
@@ -165,7 +170,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
             Assert.Equal("badgeflow", execute.RootElement.GetProperty("WorkgroupName").GetString());
             Assert.Equal(
                 ["window_start=2026-11-25 10:00:00", "window_end=2026-11-25 10:15:00", "previous_start=2026-11-25 09:45:00",
-             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00"],
+             "presence_since=2026-11-25 09:51:00", "previous_presence_since=2026-11-25 09:36:00",
+             "excluded_sensors=|", "excluded_sensor_minutes=|"],
                 execute.RootElement.GetProperty("Parameters").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()}={p.GetProperty("value").GetString()}"));
         }
 
@@ -246,8 +252,8 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
         Assert.Equal("ERROR: column \"zone_id\" does not exist in badge_reads", error.RedshiftError);
         Assert.Empty(sns.Published);
-        // Only the watermark check's page was read; the failed density statement's result never is.
-        Assert.Single(_redshift.Requests, r => r.Header("X-Amz-Target") == "RedshiftData.GetStatementResult");
+        // Only the watermark and suspect checks' pages were read; the failed density statement's result never is.
+        Assert.Equal(2, _redshift.Requests.Count(r => r.Header("X-Amz-Target") == "RedshiftData.GetStatementResult"));
     }
 
     [Fact]

@@ -158,6 +158,15 @@ internal sealed class FakeRedshiftData : IRedshiftData
         static Field Whole(string value) => new(false, null, long.Parse(value, System.Globalization.CultureInfo.InvariantCulture), null, null);
     }
 
+    /// <summary>The suspect query's rows (Suspects/SuspectStreams.sql); null answers none.</summary>
+    public Func<IReadOnlyList<IReadOnlyList<Field>>>? SuspectAnswer { get; set; }
+
+    public static readonly IReadOnlyList<ColumnMetadata> SuspectColumns =
+    [
+        new("row_kind", "varchar"), new("sensor_id", "varchar"), new("zone_id", "varchar"), new("minute", "int8"),
+        new("badges", "int8"), new("reads", "int8"), new("impossible_badges", "int8"),
+    ];
+
     public FakeRedshiftData Statuses(params StatementStatus[] statuses)
     {
         foreach (var status in statuses)
@@ -179,6 +188,15 @@ internal sealed class FakeRedshiftData : IRedshiftData
         if (AnswerRevisions(request) is { } revisions)
         {
             (Columns, Records) = revisions;
+        }
+        else if (request.Sql == BadgeFlow.Aggregator.Suspects.SuspectQuery.Sql && SuspectAnswer is null)
+        {
+            // The implausible-stream check finds nothing unless a test says otherwise.
+            (Columns, Records) = (SuspectColumns, []);
+        }
+        else if (request.Sql == BadgeFlow.Aggregator.Suspects.SuspectQuery.Sql)
+        {
+            (Columns, Records) = (SuspectColumns, SuspectAnswer!());
         }
         else if (Answer is not null)
         {

@@ -56,6 +56,30 @@ public sealed class ReportMessageComposerTests
     }
 
     [Fact]
+    public void Compose_ThirtySuspectSensorsOnFiveThousandZones_NamesTwentyCountsAllAndStaysUnder256KiB()
+    {
+        var report = LargeCampusReport(5_000);
+        report = report with
+        {
+            SuspectSensors = [.. Enumerable.Range(0, 30).Select(i => new SuspectSensor($"venue-000-hall-{i:00000}-s01", $"venue-000-hall-{i:00000}", i % 2 == 0 ? SuspectReason.Rate : SuspectReason.TwoVenues, 1000 + i, 9000, 4500, i))],
+            Totals = report.Totals with { SuspectSensors = 30, ExcludedReads = 30 * 1000 + 435 },
+        };
+
+        var publish = ToPublish(new ReportMessageComposer().Compose(report));
+
+        Assert.True(SnsMessageShape.PublishBytes(publish) <= 262_144);
+        using var json = JsonDocument.Parse(SnsMessageShape.AssertValid(publish)["sqs"]);
+        var suspects = json.RootElement.GetProperty("suspectSensors").EnumerateArray().ToArray();
+        Assert.Equal(ReportMessageComposer.MaxSuspectsListed, suspects.Length);
+        Assert.Equal("venue-000-hall-00000-s01", suspects[0].GetProperty("sensorId").GetString());
+        Assert.Equal(["rate", "two-venues"], suspects.Take(2).Select(s => s.GetProperty("reason").GetString()));
+        Assert.Equal(1001, suspects[1].GetProperty("excludedReads").GetInt64());
+        Assert.Equal(4500, suspects[0].GetProperty("badgesPerMinuteBound").GetInt64());
+        var totals = json.RootElement.GetProperty("totals");
+        Assert.Equal((30, 30_435L), (totals.GetProperty("suspectSensors").GetInt32(), totals.GetProperty("excludedReads").GetInt64()));
+    }
+
+    [Fact]
     public void Compose_FiveThousandZones_KeepsAsManyZonesAsFit()
     {
         var report = LargeCampusReport(5_000);

@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using BadgeFlow.Aws.Firehose;
 using BadgeFlow.Aws.Http;
 using BadgeFlow.Aws.Ssm;
+using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Packing;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Producer;
@@ -29,6 +30,8 @@ public sealed class ProducerEndToEndTests : IClassFixture<MotoServerFixture>
         AwsTransport.CreateHttpClient(), new BasicAWSCredentials("testing", "testing"), MotoServer.Region, time,
         new AwsRetryPolicy { Jitter = () => 0 }, name => name == "AWS_ENDPOINT_URL" ? endpoint.ToString() : null);
 
+    private static readonly string[] VenetianSensors = [.. Campus.Sensors.Where(s => s.KeyGroup == "venetian").Select(s => s.Id)];
+
     /// <summary>1,200 reads, every 10th invalid (bad sensor, too old, rssi out of range in turn).</summary>
     private static (string Body, int[] InvalidIndexes) MixedBody(int count)
     {
@@ -48,7 +51,7 @@ public sealed class ProducerEndToEndTests : IClassFixture<MotoServerFixture>
             }
             else
             {
-                lines.Add(NdJsonRead(i, sensor: "sensor-" + (i % 17)));
+                lines.Add(NdJsonRead(i, sensor: VenetianSensors[i % 17]));
             }
         }
 
@@ -68,7 +71,7 @@ public sealed class ProducerEndToEndTests : IClassFixture<MotoServerFixture>
         var transport = Transport(_moto.Url, clock);
         var pseudonymizer = BadgePseudonymizer.FromBase64Key(await new SsmParameterStore(transport).GetSecureStringAsync("/badgeflow/e2e/key", CancellationToken.None));
         var settings = Settings(maxRecordBytes: 512, maxReads: 2000) with { DeliveryStreamName = "e2e-stream" };
-        var handler = new ProducerHandler(settings, pseudonymizer, new RecordPacker(settings.MaxRecordBytes),
+        var handler = new ProducerHandler(settings, SensorKeyBinding.Create(Campus, settings.SensorKeyGroups), pseudonymizer, new RecordPacker(settings.MaxRecordBytes),
             new ReadDelivery(new FirehoseClient(transport), settings.DeliveryStreamName, clock, new AwsRetryPolicy { MaxAttempts = 3, Jitter = () => 0 }),
             clock, _metrics);
         var (body, invalid) = MixedBody(1200);
@@ -111,7 +114,7 @@ public sealed class ProducerEndToEndTests : IClassFixture<MotoServerFixture>
             .Enqueue(r => PartialFailure(r, [0], taken));
         var clock = Clock();
         var settings = Settings(maxRecordBytes: 1024);
-        var handler = new ProducerHandler(settings, new BadgePseudonymizer(Key), new RecordPacker(settings.MaxRecordBytes),
+        var handler = new ProducerHandler(settings, SensorKeyBinding.Create(Campus, settings.SensorKeyGroups), new BadgePseudonymizer(Key), new RecordPacker(settings.MaxRecordBytes),
             new ReadDelivery(new FirehoseClient(Transport(endpoint.Url, clock)), settings.DeliveryStreamName, clock, new AwsRetryPolicy { MaxAttempts = 3, Jitter = () => 0 }),
             clock, _metrics);
         var (body, invalid) = MixedBody(60);

@@ -26,7 +26,7 @@ public sealed class ProducerHandlerTests
         Assert.Equal([0, 1, 2], Indexes(body, "acceptedReads"));
         Assert.Empty(body.GetProperty("rejectedReads").EnumerateArray());
         Assert.Empty(body.GetProperty("failedReads").EnumerateArray());
-        Assert.Equal("hall-a-gate-1:0001", body.GetProperty("acceptedReads")[0].GetProperty("readId").GetString());
+        Assert.Equal("venetian-l2-expo-a-s01:0001", body.GetProperty("acceptedReads")[0].GetProperty("readId").GetString());
 
         var call = Assert.Single(firehose.Calls);
         Assert.Single(call); // three small reads fit one record
@@ -98,7 +98,7 @@ public sealed class ProducerHandlerTests
     {
         var clock = Clock();
         var request = Request(contentType, "{\"reads\":[" + NdJsonRead(1) + "]}");
-        request = new() { HttpMethod = "POST", Headers = new() { ["CONTENT-TYPE"] = contentType }, Body = request.Body };
+        request = new() { HttpMethod = "POST", Headers = new() { ["CONTENT-TYPE"] = contentType }, Body = request.Body, RequestContext = request.RequestContext };
 
         var response = await Handler(new FakeFirehose(), clock, _metrics).HandleAsync(request, Context(clock, _log));
 
@@ -106,9 +106,9 @@ public sealed class ProducerHandlerTests
     }
 
     [Theory]
-    [InlineData("application/json", """{"reads":[{"sensorId":"S-TEST","badgeId":"\ud800","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"S-TEST","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
-    [InlineData("application/json", """{"reads":[{"sensorId":"S-TEST","badgeId":"\udc00","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"S-TEST","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
-    [InlineData("application/x-ndjson", """{"sensorId":"S-TEST","badgeId":"B1","readAt":"\ud800"}""" + "\n" + """{"sensorId":"S-TEST","\ud800":"x","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}""", "readAt")]
+    [InlineData("application/json", """{"reads":[{"sensorId":"venetian-l2-expo-a-s01","badgeId":"\ud800","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"venetian-l2-expo-a-s01","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
+    [InlineData("application/json", """{"reads":[{"sensorId":"venetian-l2-expo-a-s01","badgeId":"\udc00","readAt":"2026-11-25T10:00:00Z"},{"sensorId":"venetian-l2-expo-a-s01","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}]}""", "badgeId")]
+    [InlineData("application/x-ndjson", """{"sensorId":"venetian-l2-expo-a-s01","badgeId":"B1","readAt":"\ud800"}""" + "\n" + """{"sensorId":"venetian-l2-expo-a-s01","\ud800":"x","badgeId":"B2","readAt":"2026-11-25T10:00:00Z"}""", "readAt")]
     public async Task HandleAsync_LoneSurrogateEscape_Answers207AcceptingTheValidRead(string contentType, string body, string rejectedField)
     {
         var firehose = new FakeFirehose();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeFlow.Aws.Firehose;
 using BadgeFlow.Aws.Http;
+using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Packing;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Producer;
@@ -87,14 +88,27 @@ internal static class ProducerTestKit
     /// <summary>A fixed 32-byte test key (bytes 0..31).</summary>
     public static readonly byte[] Key = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
 
+    /// <summary>The API key id of the sample events (events/producer) and of <see cref="Request"/>: the Venetian's key, as the local stack names it.</summary>
+    public const string VenetianKeyId = "local-venetian";
+
+    /// <summary>Another venue's key: MGM Grand's.</summary>
+    public const string MgmKeyId = "local-mgm";
+
+    public static readonly IReadOnlyDictionary<string, string> KeyGroups =
+        new Dictionary<string, string> { [VenetianKeyId] = "venetian", [MgmKeyId] = "mgm" };
+
+    /// <summary>The repository's campus (functions/campus.json), as the Producer embeds it.</summary>
+    public static readonly CampusRegistry Campus = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+
     public static ProducerSettings Settings(int maxRecordBytes = 5100, int maxReads = 1000, int maxBodyBytes = 1_048_576)
-        => new("badge-reads", "/badgeflow/key", maxRecordBytes, maxReads, maxBodyBytes, "BadgeFlow");
+        => new("badge-reads", "/badgeflow/key", maxRecordBytes, maxReads, maxBodyBytes, "BadgeFlow", KeyGroups);
 
     public static ProducerHandler Handler(IFirehose firehose, TimeProvider time, TextWriter metrics, ProducerSettings? settings = null, AwsRetryPolicy? delivery = null)
     {
         settings ??= Settings();
         return new ProducerHandler(
             settings,
+            SensorKeyBinding.Create(Campus, settings.SensorKeyGroups),
             new BadgePseudonymizer(Key),
             new RecordPacker(settings.MaxRecordBytes),
             new ReadDelivery(firehose, settings.DeliveryStreamName, time, delivery ?? new AwsRetryPolicy { MaxAttempts = 3, Jitter = () => 0 }),
@@ -114,10 +128,11 @@ internal static class ProducerTestKit
     public static ApiGatewayProxyRequest Event(string name)
         => JsonSerializer.Deserialize(File.ReadAllText(RepositoryPaths.Repo("events", "producer", name)), EventsJsonContext.Default.ApiGatewayProxyRequest)!;
 
-    public static ApiGatewayProxyRequest Request(string contentType, string body, bool base64 = false) => new()
+    public static ApiGatewayProxyRequest Request(string contentType, string body, bool base64 = false, string? apiKeyId = VenetianKeyId) => new()
     {
         HttpMethod = "POST",
         Path = "/reads",
+        RequestContext = new ApiGatewayProxyRequestContext { Identity = new ApiGatewayRequestIdentity { ApiKeyId = apiKeyId } },
         Headers = new Dictionary<string, string> { ["content-type"] = contentType },
         Body = base64 ? Convert.ToBase64String(Encoding.UTF8.GetBytes(body)) : body,
         IsBase64Encoded = base64,
@@ -132,7 +147,7 @@ internal static class ProducerTestKit
     public static List<JsonElement> Lines(IEnumerable<byte[]> records)
         => [.. records.SelectMany(r => Encoding.UTF8.GetString(r).Split('\n', StringSplitOptions.RemoveEmptyEntries)).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
 
-    public static string NdJsonRead(int i, string sensor = "hall-a-gate-1", string? readAt = null, int? rssi = null)
+    public static string NdJsonRead(int i, string sensor = "venetian-l2-expo-a-s01", string? readAt = null, int? rssi = null)
         => JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["sensorId"] = sensor,

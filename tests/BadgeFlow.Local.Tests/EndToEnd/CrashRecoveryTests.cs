@@ -137,7 +137,7 @@ public sealed class CrashRecoveryTests : IDisposable
         string[] arguments =
         [
             tool, "up", "--work", work, "--aws-port", Port(awsPort), "--api-port", Port(apiPort), "--dashboard-port", Port(dashboardPort),
-            "--api-key", ApiKey, "--speed", "60", "--producers", "1",
+            "--api-keys", $"venetian={ApiKey}", "--speed", "60", "--producers", "1",
         ];
         foreach (var argument in build ? arguments : [.. arguments, "--no-build"])
         {

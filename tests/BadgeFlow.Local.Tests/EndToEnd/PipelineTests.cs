@@ -24,7 +24,7 @@ public sealed class PipelineTests : IAsyncLifetime
                 SensorApiPort = 0,
                 ProducerInstances = 1,
                 RunSchedule = false,
-                ApiKey = "e2e-key",
+                ApiKeys = new Dictionary<string, string> { ["venetian"] = "e2e-key", ["mgm"] = "e2e-mgm-key" },
                 // Virtual time starts at real time (reads are checked against the receive time, which is virtual) and
                 // only runs ahead when the test drains Firehose.
                 VirtualStart = TimeProvider.System.GetUtcNow(),
@@ -157,6 +157,47 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(
             ["1:100", "1:0", "2:103"],
             rows.Records.Select(r => $"{r[0].LongValue}:{r[1].LongValue}"));
+    }
+
+    [Fact]
+    public async Task PostReads_VenetianSensorWithMgmKey_RejectedWithItsReasonAndOnlyTheMgmReadLoaded()
+    {
+        var readAt = TimeProvider.System.GetUtcNow().AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var reads = new object[]
+        {
+            new { sensorId = "mgm-l1-grand-ballroom-122-s01", badgeId = "BADGE-7001", readAt, rssi = -60 },
+            new { sensorId = "venetian-l2-keynote-hall-d-s01", badgeId = "BADGE-7002", readAt, rssi = -60 },
+        };
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads }) };
+        request.Headers.Add("x-api-key", "e2e-mgm-key");
+
+        using var response = await http.SendAsync(request);
+
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == 207, answer);
+        using var body = JsonDocument.Parse(answer);
+        Assert.Equal(0, Assert.Single(body.RootElement.GetProperty("acceptedReads").EnumerateArray()).GetProperty("index").GetInt32());
+        var rejected = Assert.Single(body.RootElement.GetProperty("rejectedReads").EnumerateArray());
+        Assert.Equal(1, rejected.GetProperty("index").GetInt32());
+        Assert.Equal("sensorId", rejected.GetProperty("field").GetString());
+        Assert.Equal("is not a sensor of this API key's key group", rejected.GetProperty("reason").GetString());
+
+        await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
+        var rows = _stack.Warehouse.Execute("SELECT sensor_id FROM badge_reads", []);
+        Assert.Equal(["mgm-l1-grand-ballroom-122-s01"], rows.Records.Select(r => r[0].StringValue));
+    }
+
+    [Fact]
+    public void ApiKeys_OnePerCampusKeyGroup_GivenValuesKeptOthersGenerated()
+    {
+        var keys = _stack.ApiKeys.ToDictionary(k => k.Group, StringComparer.Ordinal);
+
+        Assert.Equal(["aria", "caesars-forum", "encore", "mandalay", "mgm", "venetian", "wynn"], keys.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("e2e-key", keys["venetian"].Value);
+        Assert.Equal(40, keys["wynn"].Value.Length);
+        Assert.Equal(7, _stack.ApiKeys.Select(k => k.Value).Distinct().Count());
+        Assert.DoesNotContain("e2e-key", keys["venetian"].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

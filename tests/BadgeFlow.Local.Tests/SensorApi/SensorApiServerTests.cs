@@ -13,6 +13,7 @@ namespace BadgeFlow.Local.Tests.SensorApi;
 public sealed class SensorApiServerTests : IAsyncLifetime
 {
     private const string Key = "k3y-for-tests";
+    private const string OtherKey = "another-k3y";
 
     private readonly ScriptedFunctions _functions = new();
     private readonly PipelineCounters _counters = new();
@@ -22,7 +23,7 @@ public sealed class SensorApiServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var api = new SensorApiServer(
-            new SensorApiSettings(Key, "Producer", "000000000000", TimeSpan.FromSeconds(29)),
+            new SensorApiSettings([new IssuedApiKey("hall-b", "id-b", OtherKey), new IssuedApiKey("hall-a", "id-a", Key)], "Producer", "000000000000", TimeSpan.FromSeconds(29)),
             _functions, _counters, TimeProvider.System, NullLogger<SensorApiServer>.Instance);
         _server = await LoopbackServer.StartAsync(0, api.HandleAsync, NullLoggerFactory.Instance, CancellationToken.None);
     }
@@ -97,6 +98,7 @@ public sealed class SensorApiServerTests : IAsyncLifetime
             .SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToArray());
         var context = root.GetProperty("requestContext");
         Assert.Equal(Key, context.GetProperty("identity").GetProperty("apiKey").GetString());
+        Assert.Equal("id-a", context.GetProperty("identity").GetProperty("apiKeyId").GetString()); // the id of the key presented
         Assert.Equal("127.0.0.1", context.GetProperty("identity").GetProperty("sourceIp").GetString());
         Assert.Equal("/reads", context.GetProperty("resourcePath").GetString());
         Assert.Equal("POST", context.GetProperty("httpMethod").GetString());

@@ -58,6 +58,21 @@ public sealed class ReadSenderTests
     }
 
     [Fact]
+    public async Task SendAsync_ReadsOfTwoBatchKeys_NeverShareARequestAndKeepTheirOrder()
+    {
+        // Even sensors in key "A", odd in "B" (the sensor API: one API key per key group).
+        var sink = new ScriptedSink((reads, _) => new SendOutcome(200, reads.Count, [], [], null), r => int.Parse(r.SensorId[1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "A" : "B");
+        var sender = new ReadSender(sink, new ManualTimeProvider(Now), new ReadSenderOptions { BatchSize = 3, MaxConcurrency = 1 }, new SendCounters());
+
+        await sender.SendAsync(Reads(10), CancellationToken.None);
+
+        Assert.Equal(
+            [["s0", "s2", "s4"], ["s6", "s8"], ["s1", "s3", "s5"], ["s7", "s9"]],
+            sink.Requests.Select(r => r.Select(x => x.SensorId).ToArray()).ToArray());
+        Assert.Equal((10L, 10L), (sender.Counters.Sent, sender.Counters.Accepted));
+    }
+
+    [Fact]
     public async Task WaitAsync_RateOf100ReadsPerSecond_Spaces500ReadBatchesFiveSecondsApart()
     {
         var time = new SteppingTimeProvider();
@@ -74,7 +89,7 @@ public sealed class ReadSenderTests
     private static WireRead[] Reads(int count) =>
         Enumerable.Range(0, count).Select(i => new WireRead { SensorId = $"s{i}", BadgeId = "b", ReadAt = "2026-11-25T10:00:00.000Z", Rssi = -60 }).ToArray();
 
-    private sealed class ScriptedSink(Func<IReadOnlyList<WireRead>, int, SendOutcome> answer) : IReadSink
+    private sealed class ScriptedSink(Func<IReadOnlyList<WireRead>, int, SendOutcome> answer, Func<WireRead, string>? batchKey = null) : IReadSink
     {
         private readonly ConcurrentQueue<IReadOnlyList<WireRead>> _requests = new();
         private int _attempt;
@@ -86,6 +101,8 @@ public sealed class ReadSenderTests
             _requests.Enqueue(reads.ToArray());
             return Task.FromResult(answer(reads, Interlocked.Increment(ref _attempt)));
         }
+
+        public string BatchKey(WireRead read) => batchKey?.Invoke(read) ?? string.Empty;
     }
 
     /// <summary>A clock whose time moves only when a delay elapses, so waits can be checked exactly.</summary>

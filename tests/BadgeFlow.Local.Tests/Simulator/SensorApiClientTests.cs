@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Simulator;
 
 namespace BadgeFlow.Local.Tests.Simulator;
@@ -11,7 +12,7 @@ public sealed class SensorApiClientTests
     [
         new() { SensorId = "hall-a-s01", BadgeId = "B-1", ReadAt = "2026-11-25T10:00:00.000Z", Rssi = -61 },
         new() { SensorId = "hall-a-s02", BadgeId = "B-2", ReadAt = "2026-11-25T10:00:01.000Z", Rssi = 7 },
-        new() { SensorId = "hall-a-s03", BadgeId = "B-3", ReadAt = "2026-11-25T10:00:02.000Z" },
+        new() { SensorId = "hall-a-s01", BadgeId = "B-3", ReadAt = "2026-11-25T10:00:02.000Z" },
     ];
 
     [Fact]
@@ -93,6 +94,54 @@ public sealed class SensorApiClientTests
     }
 
     [Fact]
+    public async Task SendAsync_EachGroupsBatch_CarriesThatGroupsKey()
+    {
+        var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, """{"acceptedReads":[{"index":0,"readId":"a"}],"rejectedReads":[],"failedReads":[]}"""));
+        var client = Client(handler);
+
+        foreach (var sensor in new[] { "hall-a-s02", "hall-b-s01", "hall-a-s03" })
+        {
+            await client.SendAsync([ThreeReads[0] with { SensorId = sensor }], CancellationToken.None);
+        }
+
+        Assert.Equal(["key-123", "key-456", "key-789"], handler.Requests.Select(r => r.ApiKey));
+    }
+
+    [Fact]
+    public void BatchKey_SensorsOfTwoGroups_Differ()
+    {
+        var client = Client(new ScriptedHandler(_ => throw new InvalidOperationException()));
+
+        Assert.Equal("hall-a", ((IReadSink)client).BatchKey(ThreeReads[1]));
+        Assert.Equal("fleet-3", ((IReadSink)client).BatchKey(ThreeReads[0] with { SensorId = "hall-a-s03" }));
+    }
+
+    [Fact]
+    public async Task SendAsync_BatchMixingGroups_IsRefusedBeforeSending()
+    {
+        var handler = new ScriptedHandler(_ => throw new InvalidOperationException("must not send"));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Client(handler).SendAsync([ThreeReads[0], ThreeReads[0] with { SensorId = "hall-b-s01" }], CancellationToken.None));
+        Assert.Empty(handler.Requests);
+    }
+
+    [Fact]
+    public void SensorKeyring_GroupWithoutKey_IsNamed()
+    {
+        var e = Assert.Throws<SensorApiRefusedException>(() => new SensorKeyring(Campus, new Dictionary<string, string> { ["hall-a"] = "k" }));
+
+        Assert.Contains("fleet-3, hall-b", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SensorKeyring_Parse_GroupEqualsKeyPairs()
+    {
+        Assert.Equal(new Dictionary<string, string> { ["hall-a"] = "k=1", ["hall-b"] = "k2" }, SensorKeyring.Parse(" hall-a=k=1 , hall-b=k2"));
+        var e = Assert.Throws<SensorApiRefusedException>(() => SensorKeyring.Parse("hall-a=secret,hall-a=other"));
+        Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_WrongApiKey_FailsNamingTheKey()
     {
         var handler = new ScriptedHandler(_ => Json(HttpStatusCode.Forbidden, """{"message":"Forbidden"}"""));
@@ -120,8 +169,19 @@ public sealed class SensorApiClientTests
         Assert.Equal([0, 1, 2], outcome.Resend);
     }
 
+    /// <summary>Hall A's sensors in key group hall-a (s03 in a reader fleet of its own), Hall B's in hall-b.</summary>
+    private static readonly CampusRegistry Campus = CampusRegistry.Load("""
+        {"name":"test","venues":[{"id":"hall-a","name":"Hall A"},{"id":"hall-b","name":"Hall B"}],
+         "zones":[{"id":"a","name":"A","venue":"hall-a","floor":"0","kind":"expo","areaSquareMetres":100,"capacity":80},
+                  {"id":"b","name":"B","venue":"hall-b","floor":"0","kind":"expo","areaSquareMetres":100,"capacity":80}],
+         "sensors":[{"id":"hall-a-s01","zone":"a"},{"id":"hall-a-s02","zone":"a"},{"id":"hall-a-s03","zone":"a","keyGroup":"fleet-3"},
+                    {"id":"hall-b-s01","zone":"b"}]}
+        """u8);
+
+    private static readonly Dictionary<string, string> Keys = new() { ["hall-a"] = "key-123", ["hall-b"] = "key-456", ["fleet-3"] = "key-789" };
+
     private static SensorApiClient Client(ScriptedHandler handler, string url = "http://127.0.0.1:3000/") =>
-        new(new HttpClient(handler), new Uri(url), "key-123", new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
+        new(new HttpClient(handler), new Uri(url), new SensorKeyring(Campus, Keys), new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };

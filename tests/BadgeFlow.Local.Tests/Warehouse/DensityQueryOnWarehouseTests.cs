@@ -182,6 +182,8 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
                 new WarehouseParameter("previous_start", previousStart),
                 new WarehouseParameter("presence_since", Minus(windowEnd, presenceTimeoutMinutes)),
                 new WarehouseParameter("previous_presence_since", Minus(windowStart, presenceTimeoutMinutes)),
+                new WarehouseParameter("excluded_sensors", "|"), // no implausible stream here: ImplausibleStreamsOnWarehouseTests
+                new WarehouseParameter("excluded_sensor_minutes", "|"),
             ]);
     }
 

@@ -26,9 +26,10 @@ public static class CommandLineApp
                        --cold-warehouse-seconds 30  --copy-backlog-seconds 0
           up         start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C
                        --work .badgeflow  --aws-port 4566  --api-port 3000  --dashboard-port 3001  --speed 1  --producers 2
-                       --api-key KEY  --no-build (run the functions as last built)  and the Firehose timing options of demo
+                       --api-keys group=key,… (default: a random key per key group, printed)  --no-build (run the functions as last built)
+                       and the Firehose timing options of demo
           simulate   play a simulated conference against any sensor API (local or deployed)
-                       --api-url URL  --api-key KEY  --attendees 20000  --minutes 120  --seed 2026
+                       --api-url URL  --api-keys group=key,…  --attendees 20000  --minutes 120  --seed 2026
                        --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500
                        --invalid-rate 0  --campus functions/campus.json  --plain
           accuracy   play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and

@@ -85,7 +85,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
             $"Planning a {settings.Conference.Duration.TotalMinutes:0}-minute conference for {settings.Conference.Attendees:N0} attendees on {campus.Zones.Count} zones (seed {settings.Conference.Seed})",
             () => Task.Run(() => ConferenceSimulator.Plan(campus, settings.Conference), cancellationToken)).ConfigureAwait(false);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,
-            $"{plan.Reads.Count:N0} reads planned ({plan.Reads.Count - plan.ValidReads:N0} malformed on purpose), {plan.Agenda.Slots.Count} windows"));
+            $"{plan.Reads.Count:N0} reads planned ({plan.Reads.Count - plan.ValidReads:N0} malformed and {plan.Reads.Count(r => r.Has(SimulatedReadKind.Unmapped)):N0} from unregistered sensors, on purpose: the API refuses both), {plan.Agenda.Slots.Count} windows"));
 
         var window = settings.Conference.WindowLength;
         var eventStart = EventPlacement.StartBehind(_realTime.GetUtcNow(), plan.Agenda.Duration, window);
@@ -104,6 +104,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
             Firehose = settings.Firehose,
             FunctionTimeScale = settings.Speed,
             LoggerFactory = loggers,
+            CampusFile = RepositoryLayout.CampusFile(settings.CampusFile),
         };
         await using var stack = await terminal.StatusAsync(
             "Starting the local stack (building the functions, starting the endpoint, sensor API and function processes)",
@@ -135,7 +136,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
         var sender = new ReadSender(
-            new SensorApiClient(http, stack.SensorApiUrl, stack.ApiKey, _realTime),
+            new SensorApiClient(http, stack.SensorApiUrl, new SensorKeyring(registry, stack.ApiKeys.ToDictionary(k => k.Group, k => k.Value, StringComparer.Ordinal)), _realTime),
             _realTime,
             new ReadSenderOptions { MaxConcurrency = settings.Concurrency },
             counters,

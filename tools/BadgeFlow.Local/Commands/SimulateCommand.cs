@@ -9,7 +9,8 @@ public sealed record SimulateSettings
 {
     public required Uri ApiUrl { get; init; }
 
-    public required string ApiKey { get; init; }
+    /// <summary>API key values by key group (<c>--api-keys group=key,…</c>, as <c>up</c> prints them).</summary>
+    public required IReadOnlyDictionary<string, string> ApiKeys { get; init; }
 
     public required ConferenceOptions Conference { get; init; }
 
@@ -27,8 +28,8 @@ public sealed record SimulateSettings
         var settings = new SimulateSettings
         {
             ApiUrl = a.Url("api-url"),
-            ApiKey = a.String("api-key") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEY")
-                ?? throw new UsageException("--api-key (or BADGEFLOW_API_KEY) is required."),
+            ApiKeys = SensorKeyring.Parse(a.String("api-keys") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEYS")
+                ?? throw new UsageException("--api-keys group=key,… (or BADGEFLOW_API_KEYS) is required: one key per key group.")),
             Conference = new ConferenceOptions
             {
                 Attendees = a.Int32("attendees", 20_000, 1, 1_000_000),
@@ -68,7 +69,7 @@ public sealed class SimulateCommand(SimulateSettings settings, Terminal terminal
         var counters = new SendCounters();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
         var sender = new ReadSender(
-            new SensorApiClient(http, settings.ApiUrl, settings.ApiKey, _time),
+            new SensorApiClient(http, settings.ApiUrl, new SensorKeyring(registry, settings.ApiKeys), _time),
             _time,
             new ReadSenderOptions { MaxConcurrency = settings.Concurrency, BatchSize = settings.BatchSize, ReadsPerSecond = settings.Rate },
             counters);

@@ -1,6 +1,7 @@
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Dashboard;
 using BadgeFlow.Local.Firehose;
+using BadgeFlow.Local.Simulator;
 using Microsoft.Extensions.Logging;
 
 namespace BadgeFlow.Local.Commands;
@@ -19,7 +20,8 @@ public sealed record UpSettings
 
     public int Producers { get; init; } = 2;
 
-    public string? ApiKey { get; init; }
+    /// <summary>API key values by key group (<c>--api-keys group=key,…</c>); groups not named get random keys.</summary>
+    public IReadOnlyDictionary<string, string>? ApiKeys { get; init; }
 
     public string? CampusFile { get; init; }
 
@@ -39,7 +41,7 @@ public sealed record UpSettings
             DashboardPort = a.Int32("dashboard-port", DashboardServer.DefaultPort, 0, 65535),
             Speed = a.Double("speed", 1, 0, 10_000),
             Producers = a.Int32("producers", 2, 1, 16),
-            ApiKey = a.String("api-key") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEY"),
+            ApiKeys = (a.String("api-keys") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEYS")) is { } keys ? SensorKeyring.Parse(keys) : null,
             CampusFile = a.String("campus"),
             Firehose = FirehoseTimingOptions.From(a),
             NoBuild = a.Flag("no-build"),
@@ -64,7 +66,8 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
             WorkingDirectory = settings.WorkingDirectory,
             AwsPort = settings.AwsPort,
             SensorApiPort = settings.ApiPort,
-            ApiKey = settings.ApiKey,
+            ApiKeys = settings.ApiKeys,
+            CampusFile = RepositoryLayout.CampusFile(settings.CampusFile),
             ProducerInstances = settings.Producers,
             Speed = settings.Speed,
             VirtualStart = TimeProvider.System.GetUtcNow(),
@@ -80,8 +83,8 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
         var endpoint = stack.EndpointUrl.ToString().TrimEnd('/');
         terminal.Line($"""
             BadgeFlow local stack is up (Ctrl+C stops it).
-              sensor API      POST {stack.SensorApiUrl}reads   (header x-api-key)
-              API key         {stack.ApiKey}
+              sensor API      POST {stack.SensorApiUrl}reads   (header x-api-key: the key of the sensor's key group)
+            {string.Join(Environment.NewLine, stack.ApiKeys.Select(k => $"  API key         {k.Group,-14} {k.Value}   (id {k.Id})"))}
               AWS endpoint    {endpoint}   (Firehose, Redshift Data API, SNS, SSM; region {options.Region})
               dashboard       {dashboard.Url}
               working dir     {Path.GetFullPath(stack.WorkingDirectory)}   (warehouse.duckdb, logs/, processing-failed/, reports.ndjson)
@@ -91,7 +94,7 @@ public sealed class UpCommand(UpSettings settings, Terminal terminal)
               export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION={options.Region} AWS_DEFAULT_REGION={options.Region} AWS_ENDPOINT_URL={endpoint}
               aws firehose describe-delivery-stream --delivery-stream-name {stack.DeliveryStreamName}
               aws redshift-data execute-statement --workgroup-name badgeflow-local --database dev --sql "select count(*) from badge_reads"
-              dotnet run --project tools/BadgeFlow.Local -- simulate --api-url {stack.SensorApiUrl} --api-key <key above> --attendees 2000 --minutes 60
+              dotnet run --project tools/BadgeFlow.Local -- simulate --api-url {stack.SensorApiUrl} --api-keys {string.Join(",", stack.ApiKeys.Select(k => k.Group + "=" + k.Value))} --attendees 2000 --minutes 60
               sam local invoke/start-api with env AWS_ENDPOINT_URL={endpoint.Replace("127.0.0.1", "host.docker.internal", StringComparison.Ordinal)}
             """);
 

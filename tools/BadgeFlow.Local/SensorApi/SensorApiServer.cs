@@ -52,7 +52,8 @@ public sealed partial class SensorApiServer
         }
 
         string? apiKey = request.Headers["x-api-key"];
-        if (apiKey is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(apiKey), Encoding.UTF8.GetBytes(_settings.ApiKey)))
+        var issued = apiKey is null ? null : FindKey(apiKey);
+        if (issued is null)
         {
             return await GatewayErrorAsync(context, 403, "Forbidden").ConfigureAwait(false);
         }
@@ -69,7 +70,7 @@ public sealed partial class SensorApiServer
             return await GatewayErrorAsync(context, 413, "Request Too Long").ConfigureAwait(false);
         }
 
-        var proxyEvent = ToProxyEvent(context, buffer.ToArray(), requestId, apiKey);
+        var proxyEvent = ToProxyEvent(context, buffer.ToArray(), requestId, issued);
         var payload = JsonSerializer.SerializeToUtf8Bytes(proxyEvent, ApiGatewayJsonContext.Default.ProxyRequest);
         var result = await _functions.InvokeAsync(_settings.FunctionName, payload, _settings.IntegrationTimeout, context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -100,7 +101,24 @@ public sealed partial class SensorApiServer
         return await WriteProxyResponseAsync(context, response, statusCode).ConfigureAwait(false);
     }
 
-    private ProxyRequest ToProxyEvent(HttpContext context, byte[] body, string requestId, string apiKey)
+    /// <summary>The issued key with this value; every key is compared, in constant time, so the answer's timing
+    /// does not tell how many keys come before the match.</summary>
+    private IssuedApiKey? FindKey(string presented)
+    {
+        var bytes = Encoding.UTF8.GetBytes(presented);
+        IssuedApiKey? found = null;
+        foreach (var key in _settings.Keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(key.Value)))
+            {
+                found = key;
+            }
+        }
+
+        return found;
+    }
+
+    private ProxyRequest ToProxyEvent(HttpContext context, byte[] body, string requestId, IssuedApiKey apiKey)
     {
         var request = context.Request;
         var headers = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -123,7 +141,7 @@ public sealed partial class SensorApiServer
         var (text, isBase64) = EncodeBody(body, request.ContentType, request.Headers.ContentEncoding);
         var now = _time.GetUtcNow();
         var identity = new ProxyIdentity(
-            null, null, apiKey, _settings.ApiKeyId, null, null, null, null, null, null,
+            null, null, apiKey.Value, apiKey.Id, null, null, null, null, null, null,
             context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1", null, request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null, null);
         var requestContext = new ProxyRequestContext(
             _settings.AccountId,
@@ -234,13 +252,13 @@ public sealed partial class SensorApiServer
     private static partial void LogIntegrationFailed(ILogger logger, string requestId, string errorType);
 }
 
-/// <summary>The API's key, stage and identifiers, and the function and timeout of its integration (29 s on API Gateway).</summary>
+/// <summary>The API's keys (one per key group, all in its usage plan), stage and identifiers, and the function and
+/// timeout of its integration (29 s on API Gateway).</summary>
 public sealed record SensorApiSettings(
-    string ApiKey,
+    IReadOnlyList<IssuedApiKey> Keys,
     string FunctionName,
     string AccountId,
     TimeSpan IntegrationTimeout,
     string Stage = "local",
     string ApiId = "local",
-    string ApiKeyId = "localkey",
     string ResourceId = "reads");

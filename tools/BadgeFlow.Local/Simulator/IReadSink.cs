@@ -12,4 +12,7 @@ public sealed record SendOutcome(int StatusCode, int Accepted, IReadOnlyList<int
 public interface IReadSink
 {
     Task<SendOutcome> SendAsync(IReadOnlyList<WireRead> reads, CancellationToken cancellationToken);
+
+    /// <summary>Reads with different batch keys never share a request (the sensor API: one API key per key group).</summary>
+    string BatchKey(WireRead read) => string.Empty;
 }

@@ -55,16 +55,16 @@ public sealed class ReadSender
     {
         ArgumentNullException.ThrowIfNull(reads);
         var batches = new List<Task>();
-        for (var start = 0; start < reads.Count; start += _options.BatchSize)
+        // One request carries one batch key's reads (the sensor API: one key group's); order is kept within a key.
+        foreach (var group in reads.GroupBy(_sink.BatchKey, StringComparer.Ordinal))
         {
-            var batch = new WireRead[Math.Min(_options.BatchSize, reads.Count - start)];
-            for (var i = 0; i < batch.Length; i++)
+            var keyed = group.ToArray();
+            for (var start = 0; start < keyed.Length; start += _options.BatchSize)
             {
-                batch[i] = reads[start + i];
+                var batch = keyed.AsSpan(start, Math.Min(_options.BatchSize, keyed.Length - start)).ToArray();
+                await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+                batches.Add(SendBatchReleasingAsync(batch, cancellationToken));
             }
-
-            await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-            batches.Add(SendBatchReleasingAsync(batch, cancellationToken));
         }
 
         await Task.WhenAll(batches).ConfigureAwait(false);

@@ -20,25 +20,32 @@ public sealed class SensorApiRefusedException(string message) : Exception(messag
 }
 
 /// <summary>
-/// <c>POST {api}/reads</c> with an <c>application/json</c> batch and the <c>x-api-key</c> header, and what the response
-/// says about each read (docs/producer-api.md): accepted, refused for good, or to be sent again.
+/// <c>POST {api}/reads</c> with an <c>application/json</c> batch and the <c>x-api-key</c> header of the batch's key
+/// group, and what the response says about each read (docs/producer-api.md): accepted, refused for good, or to be sent
+/// again. A batch holds one key group's reads (<see cref="BatchKey"/>; <see cref="ReadSender"/> keeps them apart).
 /// </summary>
 public sealed class SensorApiClient : IReadSink
 {
     private readonly HttpClient _http;
     private readonly Uri _readsUrl;
-    private readonly string _apiKey;
+    private readonly SensorKeyring _keys;
     private readonly TimeProvider _time;
 
-    public SensorApiClient(HttpClient http, Uri apiUrl, string apiKey, TimeProvider time)
+    public SensorApiClient(HttpClient http, Uri apiUrl, SensorKeyring keys, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(apiUrl);
-        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+        ArgumentNullException.ThrowIfNull(keys);
         _http = http;
         _readsUrl = ReadsUrl(apiUrl);
-        _apiKey = apiKey;
+        _keys = keys;
         _time = time;
+    }
+
+    public string BatchKey(WireRead read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return _keys.GroupOf(read.SensorId);
     }
 
     /// <summary>The stage URL (<c>https://…/Prod/</c>) or the resource itself (<c>…/reads</c>) both work.</summary>
@@ -52,11 +59,22 @@ public sealed class SensorApiClient : IReadSink
     public async Task<SendOutcome> SendAsync(IReadOnlyList<WireRead> reads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reads);
+        if (reads.Count == 0)
+        {
+            return new SendOutcome(200, 0, [], [], null);
+        }
+
+        var group = BatchKey(reads[0]);
+        if (reads.Any(r => BatchKey(r) != group))
+        {
+            throw new ArgumentException("A batch must hold the reads of one key group.", nameof(reads));
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, _readsUrl)
         {
             Content = JsonContent.Create(new WireReadBatch(reads), SimulatorJsonContext.Default.WireReadBatch),
         };
-        request.Headers.Add("x-api-key", _apiKey);
+        request.Headers.Add("x-api-key", _keys.KeyFor(group));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         HttpResponseMessage response;

@@ -12,7 +12,8 @@ public enum SimulatedReadKind : byte
     /// <summary>A second read of the same badge by the same sensor a moment after the first.</summary>
     Duplicate = 2,
 
-    /// <summary>From a sensor the campus registry does not know: loaded with no zone, counted as unmapped.</summary>
+    /// <summary>From a sensor the campus registry does not know: no API key speaks for it, so the API refuses it
+    /// (docs/producer-api.md "Keys"); an agent CSV line from one would still load with no zone, counted as unmapped.</summary>
     Unmapped = 4,
 
     /// <summary>Malformed by a faulty sensor (signal strength out of range): the API must reject it.</summary>
