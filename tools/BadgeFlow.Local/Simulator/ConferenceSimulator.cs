@@ -221,7 +221,7 @@ public static class ConferenceSimulator
                 var stops = slot.Activity is AgendaActivity.Break && leaveAt - t > 6 * Minute ? 2 : 1;
                 for (var stop = 0; t < leaveAt; stop++)
                 {
-                    var destination = Choose(random, slot, slotIndex, current);
+                    var destination = Choose(random, slot, slotIndex, current, t);
                     var until = stop < stops - 1 ? t + ((leaveAt - t) * Uniform(random, 0.35, 0.65)) : leaveAt;
                     if (options.ExpoVisit is { } visit && campus.Zones[destination].Kind is ZoneKind.Expo)
                     {
@@ -294,9 +294,9 @@ public static class ConferenceSimulator
             return arrive;
         }
 
-        private int Choose(Random random, AgendaSlot slot, int slotIndex, int current)
+        private int Choose(Random random, AgendaSlot slot, int slotIndex, int current, TimeSpan t)
         {
-            var chosen = ChooseZone(random, slot, slotIndex, current);
+            var chosen = ChooseZone(random, slot, slotIndex, current, t);
             _admitted[slotIndex][chosen]++;
             return chosen;
         }
@@ -304,10 +304,12 @@ public static class ConferenceSimulator
         /// <summary>Doors close on session rooms, keynote halls and dining halls; expo, lounges and corridors take anyone.</summary>
         private static bool HasDoors(ZoneKind kind) => kind is ZoneKind.Session or ZoneKind.Keynote or ZoneKind.Food;
 
-        private bool Full(int zone, int slotIndex) =>
-            HasDoors(campus.Zones[zone].Kind) && _admitted[slotIndex][zone] >= campus.Zones[zone].Capacity * options.DoorCloseShare;
+        /// <summary>A room whose doors have closed, or a blocked corridor (nobody chooses to stand in a crush).</summary>
+        private bool Full(int zone, int slotIndex, TimeSpan t) =>
+            (HasDoors(campus.Zones[zone].Kind) && _admitted[slotIndex][zone] >= campus.Zones[zone].Capacity * options.DoorCloseShare)
+            || (zone == crush.Corridor && crush.BlockedAt(t));
 
-        private int ChooseZone(Random random, AgendaSlot slot, int slotIndex, int current)
+        private int ChooseZone(Random random, AgendaSlot slot, int slotIndex, int current, TimeSpan t)
         {
             var roll = random.NextDouble();
             ZoneKind[] preference = slot.Activity switch
@@ -322,12 +324,12 @@ public static class ConferenceSimulator
 
             foreach (var kind in preference.Concat([ZoneKind.Expo, ZoneKind.Lounge, ZoneKind.Food, ZoneKind.Corridor, ZoneKind.Session, ZoneKind.Keynote]))
             {
-                var zones = campus.OfKind(kind).Where(z => !Full(campus.ZoneIndex[z.Id], slotIndex)).ToArray();
+                var zones = campus.OfKind(kind).Where(z => !Full(campus.ZoneIndex[z.Id], slotIndex, t)).ToArray();
                 if (zones.Length > 0)
                 {
                     // Someone already in a suitable zone usually stays (a session-goer keeping a seat between talks is rare, though).
                     if (current >= 0 && campus.Zones[current].Kind == kind && kind is not ZoneKind.Session && random.NextDouble() < 0.5
-                        && !Full(current, slotIndex))
+                        && !Full(current, slotIndex, t))
                     {
                         return current;
                     }
