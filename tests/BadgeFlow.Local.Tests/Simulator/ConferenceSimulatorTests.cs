@@ -1,3 +1,4 @@
+using BadgeFlow.Domain.Density;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Testing;
 using System.Globalization;
@@ -161,14 +162,24 @@ public sealed class ConferenceSimulatorTests
     }
 
     [Fact]
-    public void Plan_BlockedCorridor_CorridorTrulyOverItsLimitAfterTheKeynote()
+    public void Plan_BlockedCorridor_JammedAtFruinFWhenTheFirstReportAfterTheKeynoteCloses()
     {
         var campus = TestCampus.Create();
-        var plan = ConferenceSimulator.Plan(campus, Small with { BlockedCorridorId = "COR-A" });
+        var plan = ConferenceSimulator.Plan(campus, Small with { Attendees = 4_000, BlockedCorridorId = "COR-A" });
 
-        // The keynote (slots 1–2) lets out into COR-A (Hall A, 300 m², capacity 300) and its exit is blocked.
-        var corridor = plan.Crowds[3].Zones.Single(z => z.ZoneId == "COR-A");
-        Assert.True(corridor.Occupancy > 300, $"COR-A held {corridor.Occupancy}");
+        // The keynote (slots 1–2, KEY-1 in Hall A, doors closing at 3,800) lets out at 45 min into COR-A (Hall A, 300 m²,
+        // capacity 300), whose exit stays blocked for 17–24 min. It jams at 6 people/m² = 1,800 people: at the end of
+        // the break window [45, 60) it holds exactly that (nobody else chooses or crosses a blocked corridor), Fruin F
+        // (above 5.38 /m²), six times its capacity; the keynote-goers who did not fit wait in KEY-1.
+        var atBreakEnd = plan.Crowds[3].Zones.Single(z => z.ZoneId == "COR-A");
+        Assert.Equal(1_800, atBreakEnd.Occupancy);
+        Assert.Equal(LevelOfService.F, FruinLevels.FromDensity(atBreakEnd.Density));
+        Assert.True(plan.Crowds[3].Zones.Single(z => z.ZoneId == "KEY-1").Occupancy > 0);
+
+        // Cleared by 69 min and drained within 6 more: at 75 min only ordinary traffic is left, under capacity.
+        Assert.InRange(plan.Crowds[4].Zones.Single(z => z.ZoneId == "COR-A").Occupancy, 0, 299);
+        // Before the keynote ends nothing is blocked.
+        Assert.InRange(plan.Crowds[2].Zones.Single(z => z.ZoneId == "COR-A").Occupancy, 0, 299);
     }
 
     [Fact]

@@ -130,6 +130,46 @@ public sealed class DemoVerdictTests
         Assert.Equal(1.0, summary.CriticalRecall, 12);
     }
 
+    [Fact]
+    public void Compare_FirstZoneWithinTwoPercentAtTheSameLevel_DensestHitButNotStrict()
+    {
+        var campus = TestCampus.Create();
+        // SES-1 … SES-4: 200 m² each. Truly densest SES-1 at 200 people (1.000 /m², Fruin B); SES-2 at 197 (0.985 /m²,
+        // 1.5 % less dense, B); SES-3 at 195 (0.975 /m², 2.5 % less, B); SES-4 at 166 (0.830, Fruin A, 17 % less).
+        var truth = new WindowCrowd(0, TimeSpan.Zero, TimeSpan.FromMinutes(15), AgendaActivity.Sessions,
+        [
+            new ZoneCrowd("SES-1", 200, 200, 1.0, 200, 200),
+            new ZoneCrowd("SES-2", 197, 197, 0.985, 197, 197),
+            new ZoneCrowd("SES-3", 195, 195, 0.975, 195, 195),
+            new ZoneCrowd("SES-4", 166, 166, 0.83, 166, 166),
+        ]);
+
+        WindowAccuracy FirstIs(string zone) => ReportAccuracy.Compare(truth, [new(zone, 200, false)], campus, SeverityThresholds.Default);
+
+        Assert.True(FirstIs("SES-1").DensestFirst);
+        Assert.True(FirstIs("SES-1").DensestFirstStrict);
+        Assert.True(FirstIs("SES-2").DensestFirst); // within 2 %, same level: a tie
+        Assert.False(FirstIs("SES-2").DensestFirstStrict);
+        Assert.False(FirstIs("SES-3").DensestFirst); // 2.5 % less dense
+        Assert.False(FirstIs("SES-4").DensestFirst);
+    }
+
+    [Fact]
+    public void Compare_FirstZoneWithinTwoPercentButAnotherLevel_NotAHit()
+    {
+        var campus = TestCampus.Create();
+        // 0.84 /m² is Fruin B, 0.83 /m² is A (bound inclusive): 1.2 % apart, but another level of service.
+        var truth = new WindowCrowd(0, TimeSpan.Zero, TimeSpan.FromMinutes(15), AgendaActivity.Sessions,
+        [
+            new ZoneCrowd("SES-1", 168, 168, 0.84, 168, 168),
+            new ZoneCrowd("SES-2", 166, 166, 0.83, 166, 166),
+        ]);
+
+        var accuracy = ReportAccuracy.Compare(truth, [new("SES-2", 170, false), new("SES-1", 160, false)], campus, SeverityThresholds.Default);
+
+        Assert.False(accuracy.DensestFirst);
+    }
+
     private static IReadOnlyList<ReportedZone> Exact(WindowCrowd crowd) =>
         crowd.Zones.Select(z => new ReportedZone(z.ZoneId, z.Occupancy, false)).ToArray();
 }

@@ -17,7 +17,8 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
     // cafe (s-cafe), stage (s-stage); s-ghost is missing from the registry, so Transform wrote zone_id null.
     // Presence timeout 24 min: a badge occupies the zone of its latest read at or after 10:15 − 24 = 09:51:00 for the
     // report window, at or after 10:00 − 24 = 09:36:00 for the previous one.
-    private static readonly string[] Reads =
+    // Shared with DensityQueryOnPostgresTests, which runs the same SQL over the same reads on PostgreSQL.
+    internal static readonly string[] Reads =
     [
         // previous window
         Read("p1", "2026-11-25 09:45:00.000000", "b1", "s-foyer", "foyer"), // exactly on the previous start: included
@@ -168,23 +169,31 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(0.5), report.Freshness.LagBehindWindowEnd);
     }
 
-    private WarehouseResult RunDensityQuery(string previousStart, string windowStart, string windowEnd, int presenceTimeoutMinutes = 24)
+    private WarehouseResult RunDensityQuery(string previousStart, string windowStart, string windowEnd, int presenceTimeoutMinutes = 24) =>
+        _warehouse.Execute(
+            DensityQuerySql(),
+            Parameters(previousStart, windowStart, windowEnd, presenceTimeoutMinutes).Select(p => new WarehouseParameter(p.Key, p.Value!)).ToArray());
+
+    internal static string DensityQuerySql() =>
+        File.ReadAllText(RepositoryPaths.Repo("functions", "BadgeFlow.Aggregator", "Density", "DensityQuery.sql"));
+
+    /// <summary>The Data API parameters as the Aggregator passes them: window bounds, and the horizons (window end and
+    /// start minus the timeout), all in the same text format.</summary>
+    internal static IReadOnlyDictionary<string, string?> Parameters(string previousStart, string windowStart, string windowEnd, int presenceTimeoutMinutes)
     {
-        // The horizons as the Aggregator passes them: window end (and start) minus the timeout, in the same text format.
         static string Minus(string time, int minutes) =>
             DateTime.ParseExact(time, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture).AddMinutes(-minutes)
                 .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-        return _warehouse.Execute(
-            File.ReadAllText(RepositoryPaths.Repo("functions", "BadgeFlow.Aggregator", "Density", "DensityQuery.sql")),
-            [
-                new WarehouseParameter("window_start", windowStart),
-                new WarehouseParameter("window_end", windowEnd),
-                new WarehouseParameter("previous_start", previousStart),
-                new WarehouseParameter("presence_since", Minus(windowEnd, presenceTimeoutMinutes)),
-                new WarehouseParameter("previous_presence_since", Minus(windowStart, presenceTimeoutMinutes)),
-                new WarehouseParameter("excluded_sensors", "|"), // no implausible stream here: ImplausibleStreamsOnWarehouseTests
-                new WarehouseParameter("excluded_sensor_minutes", "|"),
-            ]);
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["window_start"] = windowStart,
+            ["window_end"] = windowEnd,
+            ["previous_start"] = previousStart,
+            ["presence_since"] = Minus(windowEnd, presenceTimeoutMinutes),
+            ["previous_presence_since"] = Minus(windowStart, presenceTimeoutMinutes),
+            ["excluded_sensors"] = "|", // no implausible stream here: ImplausibleStreamsOnWarehouseTests
+            ["excluded_sensor_minutes"] = "|",
+        };
     }
 
     internal static IReadOnlyList<string> SchemaStatements() =>
@@ -196,7 +205,7 @@ public sealed class DensityQueryOnWarehouseTests : IDisposable
     private static string Read(string readId, string readAt, string badge, string sensor, string? zone) =>
         $$"""{"read_id":"{{readId}}","read_at":"{{readAt}}","badge_hash":"{{badge}}","sensor_id":"{{sensor}}","zone_id":{{(zone is null ? "null" : $"\"{zone}\"")}},"venue":{{(zone is null ? "null" : "\"expo\"")}},"rssi":-60,"received_at":"{{readAt}}","source":"api"}""";
 
-    private static string Render(IReadOnlyList<WarehouseField> row) =>
+    internal static string Render(IReadOnlyList<WarehouseField> row) =>
         string.Join('|', row.Select(f => f.IsNull == true ? "null" : f.LongValue?.ToString(CultureInfo.InvariantCulture) ?? f.StringValue));
 
     // Independent of the Aggregator's own parser: reads the rows by column name, as the test's arithmetic does.

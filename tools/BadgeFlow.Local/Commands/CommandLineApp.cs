@@ -35,6 +35,7 @@ public static class CommandLineApp
           accuracy   play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and
                      compare every report with the simulator's ground truth, today's estimator beside the presence one
                        --attendees 20000  --seeds 3  --seed 2026  --presence-timeout 24  --scenario NAME  --campus FILE
+                       --details (each window whose densest zone the report misses, and the crush corridor)
           invoke     run one function with an event file, as `sam local invoke` does, and print its response and logs
                        invoke <Producer|Transform|Aggregator|Schema> --event events/<file>.json  [--work .badgeflow]
 

@@ -49,12 +49,23 @@ public sealed record ConferenceOptions
     public (TimeSpan Min, TimeSpan Max)? ExpoVisit { get; init; }
 
     /// <summary>
-    /// A crush: everyone leaving a keynote hall of this corridor's venue files into it and is held there (its exit is
-    /// blocked) for <see cref="CrushHold"/>.
+    /// A crush: when the (last) keynote lets out, the exit of this corridor of the keynote hall's venue is blocked. Everyone
+    /// leaving the hall files into it and is held until the exit clears, <see cref="CrushHold"/> after the keynote's end
+    /// (drawn once: the exit clears for everyone at once), then the corridor drains over <see cref="CrushDrain"/>. Once
+    /// it holds <see cref="CrushJamDensity"/> people per m² nobody more gets in: the rest wait in the hall and file out
+    /// through the corridor after it clears. Others who would have crossed it go round by another corridor.
     /// </summary>
     public string? BlockedCorridorId { get; init; }
 
-    public (TimeSpan Min, TimeSpan Max) CrushHold { get; init; } = (TimeSpan.FromMinutes(6), TimeSpan.FromMinutes(14));
+    /// <summary>How long after the keynote's end the blocked exit clears: past the end of the window the keynote lets
+    /// out in, so the first report after the crush forms must show it.</summary>
+    public (TimeSpan Min, TimeSpan Max) CrushHold { get; init; } = (TimeSpan.FromMinutes(17), TimeSpan.FromMinutes(24));
+
+    /// <summary>Once the exit clears, each held person is out within this time (drawn uniformly).</summary>
+    public TimeSpan CrushDrain { get; init; } = TimeSpan.FromMinutes(6);
+
+    /// <summary>People per m² at which a blocked corridor is jammed (Fruin F starts above 5.38): no one more fits in.</summary>
+    public double CrushJamDensity { get; init; } = 6.0;
 
     public void Validate()
     {
@@ -69,6 +80,9 @@ public sealed record ConferenceOptions
         Check(InvalidReadRate is >= 0 and < 0.5, "the invalid-read rate must be in [0, 0.5)");
         Check(RegistrationShare is >= 0 and <= 1, "the registration share must be in [0, 1]");
         Check(DoorCloseShare is > 0 and <= 10, "the door-close share must be in (0, 10]");
+        Check(CrushHold.Min > TimeSpan.Zero && CrushHold.Min <= CrushHold.Max, "a crush hold needs 0 < min <= max");
+        Check(CrushDrain >= TimeSpan.Zero, "the crush drain cannot be negative");
+        Check(CrushJamDensity is > 0 and <= 10, "the jam density must be in (0, 10] people per m²");
         Check(ExpoVisit is null || (ExpoVisit.Value.Min > TimeSpan.Zero && ExpoVisit.Value.Min <= ExpoVisit.Value.Max), "an expo visit needs 0 < min <= max");
 
         static void Check(bool ok, string message)

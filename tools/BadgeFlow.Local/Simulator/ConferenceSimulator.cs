@@ -58,9 +58,19 @@ public static class ConferenceSimulator
 
         var master = new Random(options.Seed);
         var popularity = DrawPopularity(master, agenda, campus.Zones.Count);
+        var crush = Crush.None;
+        if (blockedCorridor >= 0)
+        {
+            // The blockage forms when the last keynote lets out and clears for everyone at once.
+            var forms = agenda.Slots.LastOrDefault(s => s.Activity is AgendaActivity.Keynote)?.End
+                ?? throw new ArgumentException("A crush needs a keynote on the agenda.");
+            var hold = options.CrushHold.Min + ((options.CrushHold.Max - options.CrushHold.Min) * master.NextDouble());
+            crush = new Crush(blockedCorridor, forms, forms + hold, (int)(options.CrushJamDensity * campus.Zones[blockedCorridor].AreaSquareMetres));
+        }
+
         var reads = new List<SimulatedRead>(options.Attendees * 24);
         var stays = new List<SimulatedStay>(options.Attendees * 16);
-        var day = new AttendeeDay(campus, agenda, options, zoneSensors, popularity, dead, blockedCorridor, stays);
+        var day = new AttendeeDay(campus, agenda, options, zoneSensors, popularity, dead, crush, stays);
         for (var attendee = 0; attendee < options.Attendees; attendee++)
         {
             // Movements and reads draw from separate streams, so sensors that read differently (a scenario) see the very
@@ -141,6 +151,14 @@ public static class ConferenceSimulator
         return (short)Math.Clamp(Math.Round(-62 + (9 * normal)), -110, -25);
     }
 
+    /// <summary>A blocked corridor: from when to when its exit is blocked, and how many people it holds when jammed.</summary>
+    private sealed record Crush(int Corridor, TimeSpan Forms, TimeSpan Clears, int JamCapacity)
+    {
+        public static readonly Crush None = new(-1, TimeSpan.Zero, TimeSpan.Zero, 0);
+
+        public bool BlockedAt(TimeSpan t) => Corridor >= 0 && t >= Forms && t < Clears;
+    }
+
     /// <summary>One attendee's day: where they go and when, and the reads the sensors make of them.</summary>
     private sealed class AttendeeDay(
         SimulatedCampus campus,
@@ -149,7 +167,7 @@ public static class ConferenceSimulator
         int[][] zoneSensors,
         double[][] popularity,
         bool[] deadSensor,
-        int blockedCorridor,
+        Crush crush,
         List<SimulatedStay> stays)
     {
         private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -159,6 +177,9 @@ public static class ConferenceSimulator
         private readonly int[][] _admitted = agenda.Slots.Select(_ => new int[campus.Zones.Count]).ToArray();
 
         private Random _sensing = new(0);
+
+        // Who got into the blocked corridor so far: everyone in it stays until the exit clears, so this is its crowd.
+        private int _crushed;
 
         public void Play(int attendee, Random random, Random sensing, List<SimulatedRead> reads)
         {
@@ -200,7 +221,7 @@ public static class ConferenceSimulator
                 var stops = slot.Activity is AgendaActivity.Break && leaveAt - t > 6 * Minute ? 2 : 1;
                 for (var stop = 0; t < leaveAt; stop++)
                 {
-                    var destination = Choose(random, slot, slotIndex, current);
+                    var destination = Choose(random, slot, slotIndex, current, t);
                     var until = stop < stops - 1 ? t + ((leaveAt - t) * Uniform(random, 0.35, 0.65)) : leaveAt;
                     if (options.ExpoVisit is { } visit && campus.Zones[destination].Kind is ZoneKind.Expo)
                     {
@@ -230,13 +251,23 @@ public static class ConferenceSimulator
         private TimeSpan Walk(Random random, int attendee, int from, int to, TimeSpan t, TimeSpan until)
         {
             // The crush: the keynote lets out into one corridor whose exit is blocked, and people are held there.
-            if (blockedCorridor >= 0 && from >= 0 && campus.Zones[from].Kind is ZoneKind.Keynote
-                && campus.Zones[from].Venue == campus.Zones[blockedCorridor].Venue && campus.Zones[to].Kind is not ZoneKind.Keynote)
+            if (crush.BlockedAt(t) && from >= 0 && campus.Zones[from].Kind is ZoneKind.Keynote
+                && campus.Zones[from].Venue == campus.Zones[crush.Corridor].Venue && campus.Zones[to].Kind is not ZoneKind.Keynote)
             {
                 // Held past the break if need be: the crowd leaves when the exit is cleared, not when the agenda says.
-                var released = Min(agenda.Duration, t + Uniform(random, options.CrushHold.Min, options.CrushHold.Max));
-                Stay(random, attendee, blockedCorridor, t, released);
-                return released;
+                var released = Min(agenda.Duration, crush.Clears + (options.CrushDrain * random.NextDouble()));
+                if (_crushed < crush.JamCapacity)
+                {
+                    _crushed++;
+                    Stay(random, attendee, crush.Corridor, t, released);
+                    return released;
+                }
+
+                // Jammed: no one more fits in. Wait in the hall, then file out through the corridor once it drains.
+                Stay(random, attendee, from, t, released);
+                var through = Min(agenda.Duration, released + Uniform(random, 0.5 * Minute, 2 * Minute));
+                Stay(random, attendee, crush.Corridor, released, through);
+                return through;
             }
 
             var corridors = campus.OfKind(ZoneKind.Corridor);
@@ -249,16 +280,23 @@ public static class ConferenceSimulator
                 return t;
             }
 
-            var near = corridors.Where(c => c.Venue == venue).ToArray();
-            var corridor = campus.ZoneIndex[Pick(random, near.Length > 0 ? near : corridors, -1).Id];
+            // A blocked corridor is avoided: people go round by another one.
+            var open = crush.BlockedAt(t) ? corridors.Where(c => campus.ZoneIndex[c.Id] != crush.Corridor).ToArray() : corridors;
+            var near = open.Where(c => c.Venue == venue).ToArray();
+            if (open.Count == 0)
+            {
+                return t;
+            }
+
+            var corridor = campus.ZoneIndex[Pick(random, near.Length > 0 ? near : open, -1).Id];
             var arrive = Min(until, t + Uniform(random, 0.5 * Minute, 2 * Minute));
             Stay(random, attendee, corridor, t, arrive);
             return arrive;
         }
 
-        private int Choose(Random random, AgendaSlot slot, int slotIndex, int current)
+        private int Choose(Random random, AgendaSlot slot, int slotIndex, int current, TimeSpan t)
         {
-            var chosen = ChooseZone(random, slot, slotIndex, current);
+            var chosen = ChooseZone(random, slot, slotIndex, current, t);
             _admitted[slotIndex][chosen]++;
             return chosen;
         }
@@ -266,10 +304,12 @@ public static class ConferenceSimulator
         /// <summary>Doors close on session rooms, keynote halls and dining halls; expo, lounges and corridors take anyone.</summary>
         private static bool HasDoors(ZoneKind kind) => kind is ZoneKind.Session or ZoneKind.Keynote or ZoneKind.Food;
 
-        private bool Full(int zone, int slotIndex) =>
-            HasDoors(campus.Zones[zone].Kind) && _admitted[slotIndex][zone] >= campus.Zones[zone].Capacity * options.DoorCloseShare;
+        /// <summary>A room whose doors have closed, or a blocked corridor (nobody chooses to stand in a crush).</summary>
+        private bool Full(int zone, int slotIndex, TimeSpan t) =>
+            (HasDoors(campus.Zones[zone].Kind) && _admitted[slotIndex][zone] >= campus.Zones[zone].Capacity * options.DoorCloseShare)
+            || (zone == crush.Corridor && crush.BlockedAt(t));
 
-        private int ChooseZone(Random random, AgendaSlot slot, int slotIndex, int current)
+        private int ChooseZone(Random random, AgendaSlot slot, int slotIndex, int current, TimeSpan t)
         {
             var roll = random.NextDouble();
             ZoneKind[] preference = slot.Activity switch
@@ -284,12 +324,12 @@ public static class ConferenceSimulator
 
             foreach (var kind in preference.Concat([ZoneKind.Expo, ZoneKind.Lounge, ZoneKind.Food, ZoneKind.Corridor, ZoneKind.Session, ZoneKind.Keynote]))
             {
-                var zones = campus.OfKind(kind).Where(z => !Full(campus.ZoneIndex[z.Id], slotIndex)).ToArray();
+                var zones = campus.OfKind(kind).Where(z => !Full(campus.ZoneIndex[z.Id], slotIndex, t)).ToArray();
                 if (zones.Length > 0)
                 {
                     // Someone already in a suitable zone usually stays (a session-goer keeping a seat between talks is rare, though).
                     if (current >= 0 && campus.Zones[current].Kind == kind && kind is not ZoneKind.Session && random.NextDouble() < 0.5
-                        && !Full(current, slotIndex))
+                        && !Full(current, slotIndex, t))
                     {
                         return current;
                     }
