@@ -10,6 +10,7 @@ using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Functions.Tests.Producer;
 
@@ -141,5 +142,5 @@ internal static class ProducerTestKit
             ["rssi"] = rssi ?? -(i % 100),
         });
 
-    public static ManualTimeProvider Clock() => new(Now);
+    public static FakeTimeProvider Clock() => new(Now);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Local.Simulator;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Local.Tests.Simulator;
 
@@ -121,7 +122,7 @@ public sealed class SensorApiClientTests
     }
 
     private static SensorApiClient Client(ScriptedHandler handler, string url = "http://127.0.0.1:3000/") =>
-        new(new HttpClient(handler), new Uri(url), "key-123", new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
+        new(new HttpClient(handler), new Uri(url), "key-123", new SteppingTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
