@@ -1,6 +1,9 @@
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
 using BadgeFlow.Runtime.Events;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
 
 namespace BadgeFlow.Schema;
 
@@ -13,23 +16,37 @@ public interface ICloudFormationResponder
 
 /// <summary>
 /// PUTs the response JSON to the pre-signed S3 URL CloudFormation gave, with an empty Content-Type (the URL was signed
-/// without one, so S3 rejects any other) and bounded retries: an answer that never arrives leaves the stack waiting for
-/// an hour.
+/// without one, so S3 rejects any other) and bounded retries (a Polly pipeline: per-attempt timeout inside a linear
+/// retry): an answer that never arrives leaves the stack waiting for an hour.
 /// </summary>
 public sealed class HttpCloudFormationResponder : ICloudFormationResponder
 {
     private const int MaxAttempts = 3;
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly HttpClient _http;
-    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _pipeline;
 
     public HttpCloudFormationResponder(HttpClient http, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(time);
         _http = http;
-        _time = time;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = MaxAttempts - 1,
+                Delay = FirstRetryDelay,
+                BackoffType = DelayBackoffType.Linear, // 200 ms, then 400 ms
+                UseJitter = false,
+                // A transport failure, a 5xx, 408 or 429, or a timed-out attempt; any other 4xx (a signature problem) does not go away on retry.
+                ShouldHandle = new PredicateBuilder()
+                    .Handle<HttpRequestException>(e => e.StatusCode is null or >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+                    .Handle<TimeoutRejectedException>(),
+            })
+            .AddTimeout(AttemptTimeout)
+            .Build();
     }
 
     public async Task SendAsync(Uri responseUrl, CloudFormationCustomResourceResponse response, CancellationToken cancellationToken)
@@ -37,37 +54,22 @@ public sealed class HttpCloudFormationResponder : ICloudFormationResponder
         ArgumentNullException.ThrowIfNull(responseUrl);
         ArgumentNullException.ThrowIfNull(response);
         var body = JsonSerializer.SerializeToUtf8Bytes(response, EventsJsonContext.Default.CloudFormationCustomResourceResponse);
-        for (var attempt = 1; ; attempt++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Put, responseUrl) { Content = new ByteArrayContent(body) };
-
-            // An explicitly empty Content-Type, as CloudFormation's own cfn-response module sends.
-            request.Content.Headers.ContentType = null;
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", string.Empty);
-            request.Content.Headers.ContentLength = body.Length;
-            try
+        await _pipeline.ExecuteAsync(
+            static async (state, token) =>
             {
-                using var attemptTimeout = new CancellationTokenSource(AttemptTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
-                using var answer = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
-                if (answer.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                using var request = new HttpRequestMessage(HttpMethod.Put, state.Url) { Content = new ByteArrayContent(state.Body) };
 
-                var status = (int)answer.StatusCode;
-                if (status is >= 400 and < 500 and not 408 and not 429 || attempt >= MaxAttempts)
+                // An explicitly empty Content-Type, as CloudFormation's own cfn-response module sends.
+                request.Content.Headers.ContentType = null;
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", string.Empty);
+                request.Content.Headers.ContentLength = state.Body.Length;
+                using var answer = await state.Http.SendAsync(request, token).ConfigureAwait(false);
+                if (!answer.IsSuccessStatusCode)
                 {
-                    throw new HttpRequestException($"The CloudFormation response URL answered HTTP {status} to the PUT (attempt {attempt}).", null, answer.StatusCode);
+                    throw new HttpRequestException($"The CloudFormation response URL answered HTTP {(int)answer.StatusCode} to the PUT.", null, answer.StatusCode);
                 }
-            }
-            catch (Exception error) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested
-                                          && error is (HttpRequestException { StatusCode: null or >= System.Net.HttpStatusCode.InternalServerError }) or OperationCanceledException)
-            {
-                // A transport failure or a timeout of this attempt: try again below.
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _time, cancellationToken).ConfigureAwait(false);
-        }
+            },
+            (Http: _http, Url: responseUrl, Body: body),
+            cancellationToken).ConfigureAwait(false);
     }
 }

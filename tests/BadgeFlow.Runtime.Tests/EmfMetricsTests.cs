@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Runtime.Tests;
 
@@ -11,7 +12,7 @@ public sealed class EmfMetricsTests
     [Fact]
     public void Flush_CountBytesMilliseconds_WritesOneEmbeddedMetricFormatLine()
     {
-        var metrics = new EmfMetrics("BadgeFlow", new ManualTimeProvider(Now), ("FunctionName", "Producer"));
+        var metrics = new EmfMetrics("BadgeFlow", new FakeTimeProvider(Now), ("FunctionName", "Producer"));
         var output = new StringWriter();
 
         metrics.Count("ReadsAccepted", 498);
@@ -48,7 +49,7 @@ public sealed class EmfMetricsTests
     [Fact]
     public void Flush_MetricRecordedTwice_WritesValuesArray()
     {
-        var metrics = new EmfMetrics("BadgeFlow", new ManualTimeProvider(Now));
+        var metrics = new EmfMetrics("BadgeFlow", new FakeTimeProvider(Now));
         var output = new StringWriter();
 
         metrics.Milliseconds("StatementDuration", 120);
@@ -76,7 +77,7 @@ public sealed class EmfMetricsTests
     [Fact]
     public void Flush_Twice_SecondWritesOnlyNewValues()
     {
-        var metrics = new EmfMetrics("BadgeFlow", new ManualTimeProvider(Now));
+        var metrics = new EmfMetrics("BadgeFlow", new FakeTimeProvider(Now));
         var output = new StringWriter();
 
         metrics.Count("Records", 1);
@@ -95,7 +96,7 @@ public sealed class EmfMetricsTests
     [Fact]
     public void Flush_MoreThanHundredValues_SplitsAcrossLines()
     {
-        var metrics = new EmfMetrics("BadgeFlow", new ManualTimeProvider(Now));
+        var metrics = new EmfMetrics("BadgeFlow", new FakeTimeProvider(Now));
         var output = new StringWriter();
 
         for (var i = 0; i < 150; i++)

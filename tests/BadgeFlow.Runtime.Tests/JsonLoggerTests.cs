@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Runtime.Tests;
 
@@ -183,7 +184,7 @@ public sealed class JsonLoggerTests
     private static (JsonLogger Logger, StringWriter Output) Create(LogLevel level = LogLevel.Debug)
     {
         var output = new StringWriter();
-        return (new JsonLogger(output, level, new ManualTimeProvider(Now)), output);
+        return (new JsonLogger(output, level, new FakeTimeProvider(Now)), output);
     }
 
     private static List<string> Lines(StringWriter output) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Runtime.Tests;
 
@@ -10,7 +11,7 @@ public sealed class LambdaContextTests
     [Fact]
     public void RemainingTime_ClockMoves_CountsDownToZeroNeverBelow()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var context = new LambdaContext("req-1", "arn:fn", null, Start.AddSeconds(5), clock, new JsonLogger(TextWriter.Null));
 
         Assert.Equal(TimeSpan.FromSeconds(5), context.RemainingTime);
@@ -24,7 +25,7 @@ public sealed class LambdaContextTests
     public void Logger_AnyLine_IsBoundToRequestId()
     {
         var output = new StringWriter();
-        var context = new LambdaContext("req-7", "arn:fn", "Root=1-x", Start, new ManualTimeProvider(Start), new JsonLogger(output));
+        var context = new LambdaContext("req-7", "arn:fn", "Root=1-x", Start, new FakeTimeProvider(Start), new JsonLogger(output));
 
         context.Logger.Information("Published report for window {WindowStart}", "2026-11-25T10:00:00Z");
 

@@ -6,6 +6,7 @@ using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Functions.Tests.Aggregator;
 

@@ -1,3 +1,4 @@
+using BadgeFlow.Testing.Time;
 using System.Text.Json;
 using BadgeFlow.Aggregator;
 using BadgeFlow.Aggregator.Completeness;

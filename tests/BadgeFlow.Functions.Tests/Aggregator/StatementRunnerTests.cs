@@ -1,4 +1,5 @@
 using BadgeFlow.Aws.RedshiftData;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Functions.Tests.Aggregator;
 

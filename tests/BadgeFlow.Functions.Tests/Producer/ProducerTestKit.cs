@@ -11,6 +11,7 @@ using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Functions.Tests.Producer;
 
@@ -156,5 +157,5 @@ internal static class ProducerTestKit
             ["rssi"] = rssi ?? -(i % 100),
         });
 
-    public static ManualTimeProvider Clock() => new(Now);
+    public static FakeTimeProvider Clock() => new(Now);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
 using BadgeFlow.Transform;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Functions.Tests.Transform;
 
@@ -208,7 +209,7 @@ public sealed class TransformHandlerTests
                 BadgeFlow.Domain.Privacy.BadgePseudonymizer.FromBase64Key(TransformHarness.KeyBase64)),
             new TransformOptions("BadgeFlowTest", Limit),
             harness.Output,
-            new FixedTimeProvider(TransformHarness.Now));
+            new FakeTimeProvider(TransformHarness.Now));
 
         var response = await handler.HandleAsync(request, harness.Context());
 

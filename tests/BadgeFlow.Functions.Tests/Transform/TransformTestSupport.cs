@@ -5,6 +5,7 @@ using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
 using BadgeFlow.Transform;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Functions.Tests.Transform;
 
@@ -20,12 +21,6 @@ internal sealed class FakeParameterStore(IReadOnlyDictionary<string, string> val
             ? Task.FromResult(value)
             : throw new KeyNotFoundException($"No parameter {name} in the fake store.");
     }
-}
-
-/// <summary>A clock that stays where it is put.</summary>
-internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => now;
 }
 
 /// <summary>A Transform handler built through the real start-up path, with its log and metrics captured.</summary>
@@ -58,7 +53,7 @@ internal sealed class TransformHarness
     public static async Task<TransformHarness> CreateAsync(string? campusFile = null)
     {
         var output = new StringWriter();
-        var time = new FixedTimeProvider(Now);
+        var time = new FakeTimeProvider(Now);
         var logger = new JsonLogger(output, BadgeFlow.Runtime.LogLevel.Debug, time);
         var store = new FakeParameterStore(new Dictionary<string, string> { [KeyParameter] = KeyBase64 });
         var handler = await TransformStartup.CreateHandlerAsync(
@@ -68,7 +63,7 @@ internal sealed class TransformHarness
 
     public LambdaContext Context() =>
         new("8f1c2d3e-0000-4000-8000-000000000001", "arn:aws:lambda:us-east-1:123456789012:function:badgeflow-transform",
-            null, Now.AddMinutes(5), new FixedTimeProvider(Now), Logger);
+            null, Now.AddMinutes(5), new FakeTimeProvider(Now), Logger);
 
     public static FirehoseTransformationEvent LoadEvent(string name)
     {

@@ -1,3 +1,5 @@
+using BadgeFlow.Testing.Time;
+using Microsoft.Extensions.Time.Testing;
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Local.Firehose;
@@ -18,10 +20,10 @@ public sealed class DeliveryStreamTests : IDisposable
     private readonly RecordingEngine _engine = new();
     private readonly ScriptedFunctions _transform = new();
     private readonly PipelineCounters _counters = new();
-    private readonly ManualTimeProvider _clock = new(Created);
+    private readonly FakeTimeProvider _clock = new(Created);
 
     // Retry back-off runs on the real clock; this one fires every delay at once.
-    private readonly Simulator.ManualTimeProvider _real = new(Created);
+    private readonly SteppingTimeProvider _real = new(Created);
 
     /// <summary>Only the COPY model under test: no cold wait, no per-MiB part unless a test sets it.</summary>
     private static readonly FirehoseTiming Warm = new() { CopyBase = TimeSpan.FromSeconds(10), CopyPerMiB = TimeSpan.Zero, ColdWarehouse = TimeSpan.Zero };

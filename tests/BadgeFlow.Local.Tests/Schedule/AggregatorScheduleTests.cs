@@ -2,6 +2,7 @@ using BadgeFlow.Local.Schedule;
 using BadgeFlow.Local.Tests.Support;
 using BadgeFlow.Local.Time;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Local.Tests.Schedule;
 
@@ -12,7 +13,7 @@ public sealed class AggregatorScheduleTests
     [Fact]
     public async Task RunDueAsync_ClockPastTwoMarks_InvokesWithEachScheduledTimeInOrder()
     {
-        var clock = new VirtualClock(new FrozenTimeProvider(), EventStart, speed: 0);
+        var clock = new VirtualClock(new FakeTimeProvider(), EventStart, speed: 0);
         var functions = new ScriptedFunctions().Answer(_ => ScriptedFunctions.Ok("{}"));
         await using var schedule = new AggregatorSchedule(
             clock,
@@ -33,7 +34,7 @@ public sealed class AggregatorScheduleTests
     [Fact]
     public async Task RunDueAsync_CalledAgainWithoutTimePassing_RunsNothingTwice()
     {
-        var clock = new VirtualClock(new FrozenTimeProvider(), EventStart, speed: 0);
+        var clock = new VirtualClock(new FakeTimeProvider(), EventStart, speed: 0);
         var functions = new ScriptedFunctions().Answer(_ => ScriptedFunctions.Ok("{}"));
         await using var schedule = new AggregatorSchedule(
             clock, functions,
@@ -45,10 +46,5 @@ public sealed class AggregatorScheduleTests
 
         Assert.Empty(second);
         Assert.Single(functions.Payloads);
-    }
-
-    private sealed class FrozenTimeProvider : TimeProvider
-    {
-        public override long GetTimestamp() => 0;
     }
 }

@@ -15,7 +15,7 @@ public sealed class CompletenessAccountTests
     /// <summary>Two windows: 10:00 owes 3 reads, 10:15 owes 2 (a third of 10:15 is accepted only after 10:30).</summary>
     private static WindowAcceptance Accepted()
     {
-        var clock = new BadgeFlow.Testing.Scripted.ManualTimeProvider(Start + TimeSpan.FromMinutes(14));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start + TimeSpan.FromMinutes(14));
         var accepted = new WindowAcceptance(Window, clock);
         accepted.Accepted([Read("2026-11-25T10:00:00.000Z"), Read("2026-11-25T10:13:00.000Z"), Read("2026-11-25T10:14:59.999Z")]);
         clock.Advance(TimeSpan.FromMinutes(15)); // 10:29
@@ -72,7 +72,7 @@ public sealed class CompletenessAccountTests
     [Fact]
     public void Line_OneReadShortAfterCorrections_NeverPrintsHundredPercent()
     {
-        var accepted = new WindowAcceptance(Window, new BadgeFlow.Testing.Scripted.ManualTimeProvider(Start));
+        var accepted = new WindowAcceptance(Window, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start));
         accepted.Accepted(Enumerable.Range(0, 2000).Select(i => Read($"2026-11-25T10:{i % 15:00}:{i % 60:00}.000Z")).ToArray());
 
         var account = CompletenessAccount.Of([Start], Window, accepted, [new SeenRevision(Start, 1, true, 1999, Start + TimeSpan.FromMinutes(22))]);

@@ -45,7 +45,7 @@ public sealed class DemoVerdictTests
         var plan = ConferenceSimulator.Plan(TestCampus.Create(), new ConferenceOptions { Attendees = 500, Seed = 3 });
         var reported = plan.Crowds.ToDictionary(c => Start + c.Start, Exact);
         var account = new ClosingAccount(10, 10, 0, 0, 10, 10, 0, 0, 0);
-        var accepted = new WindowAcceptance(TimeSpan.FromMinutes(15), new BadgeFlow.Testing.Scripted.ManualTimeProvider(Start));
+        var accepted = new WindowAcceptance(TimeSpan.FromMinutes(15), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start));
         accepted.Accepted([new WireRead { SensorId = "s", BadgeId = "b", ReadAt = "2026-11-25T09:50:00.000Z" }]);
         var completeness = CompletenessAccount.Of(
             plan.Crowds.Select(c => Start + c.Start), TimeSpan.FromMinutes(15), accepted,

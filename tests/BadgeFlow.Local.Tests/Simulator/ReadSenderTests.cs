@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BadgeFlow.Local.Simulator;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Local.Tests.Simulator;
 
@@ -15,14 +16,14 @@ public sealed class ReadSenderTests
             (reads, attempt) => attempt == 1
                 ? new SendOutcome(207, 2, [1], [2, 4], TimeSpan.FromSeconds(3))
                 : new SendOutcome(200, reads.Count, [], [], null));
-        var time = new ManualTimeProvider(Now);
+        var time = new SteppingTimeProvider(Now);
         var sender = new ReadSender(sink, time, new ReadSenderOptions { BatchSize = 10 }, new SendCounters());
 
         await sender.SendAsync(Reads(5), CancellationToken.None);
 
         Assert.Equal(2, sink.Requests.Count);
         Assert.Equal(["s2", "s4"], sink.Requests[1].Select(r => r.SensorId));
-        Assert.Equal([TimeSpan.FromSeconds(3)], time.Delays);
+        Assert.Equal([TimeSpan.FromSeconds(3)], time.Waits);
         var c = sender.Counters;
         Assert.Equal((5L, 4L, 1L, 0L, 2L, 2L), (c.Sent, c.Accepted, c.Rejected, c.GaveUp, c.Requests, c.Resent));
     }
@@ -31,14 +32,14 @@ public sealed class ReadSenderTests
     public async Task SendAsync_ApiKeepsFailing_GivesUpAfterMaxAttemptsWithGrowingBackoff()
     {
         var sink = new ScriptedSink((reads, _) => SendOutcome.ResendAll(503, reads.Count, null));
-        var time = new ManualTimeProvider(Now);
+        var time = new SteppingTimeProvider(Now);
         var options = new ReadSenderOptions { BatchSize = 10, MaxAttempts = 4, FirstBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(300) };
         var sender = new ReadSender(sink, time, options, new SendCounters());
 
         await sender.SendAsync(Reads(3), CancellationToken.None);
 
         Assert.Equal(4, sink.Requests.Count);
-        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], time.Delays);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(300)], time.Waits);
         var c = sender.Counters;
         Assert.Equal((3L, 0L, 0L, 3L, 4L), (c.Sent, c.Accepted, c.Rejected, c.GaveUp, c.Throttled));
         Assert.Equal(c.Sent, c.Settled);
@@ -48,7 +49,7 @@ public sealed class ReadSenderTests
     public async Task SendAsync_ManyReads_SplitsIntoBatchesAndSettlesEveryRead()
     {
         var sink = new ScriptedSink((reads, _) => new SendOutcome(200, reads.Count, [], [], null));
-        var sender = new ReadSender(sink, new ManualTimeProvider(Now), new ReadSenderOptions { BatchSize = 4, MaxConcurrency = 2 }, new SendCounters());
+        var sender = new ReadSender(sink, new SteppingTimeProvider(Now), new ReadSenderOptions { BatchSize = 4, MaxConcurrency = 2 }, new SendCounters());
 
         await sender.SendAsync(Reads(10), CancellationToken.None);
 
@@ -62,7 +63,7 @@ public sealed class ReadSenderTests
     {
         // Even sensors in key "A", odd in "B" (the sensor API: one API key per key group).
         var sink = new ScriptedSink((reads, _) => new SendOutcome(200, reads.Count, [], [], null), r => int.Parse(r.SensorId[1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "A" : "B");
-        var sender = new ReadSender(sink, new ManualTimeProvider(Now), new ReadSenderOptions { BatchSize = 3, MaxConcurrency = 1 }, new SendCounters());
+        var sender = new ReadSender(sink, new SteppingTimeProvider(Now), new ReadSenderOptions { BatchSize = 3, MaxConcurrency = 1 }, new SendCounters());
 
         await sender.SendAsync(Reads(10), CancellationToken.None);
 
@@ -83,7 +84,7 @@ public sealed class ReadSenderTests
         await limiter.WaitAsync(500, CancellationToken.None);
 
         // The first goes at once; each next one waits for the previous batch's 5 s share.
-        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], time.Delays);
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)], time.Waits);
     }
 
     private static WireRead[] Reads(int count) =>
@@ -103,37 +104,5 @@ public sealed class ReadSenderTests
         }
 
         public string BatchKey(WireRead read) => batchKey?.Invoke(read) ?? string.Empty;
-    }
-
-    /// <summary>A clock whose time moves only when a delay elapses, so waits can be checked exactly.</summary>
-    private sealed class SteppingTimeProvider : TimeProvider
-    {
-        private readonly List<TimeSpan> _delays = [];
-        private long _ticks;
-
-        public IReadOnlyList<TimeSpan> Delays => _delays;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            _delays.Add(dueTime);
-            Interlocked.Add(ref _ticks, dueTime.Ticks);
-            ThreadPool.QueueUserWorkItem(_ => callback(state));
-            return new ManualTimer();
-        }
-
-        private sealed class ManualTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => false;
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }

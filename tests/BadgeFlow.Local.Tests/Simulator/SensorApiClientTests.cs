@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Simulator;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Local.Tests.Simulator;
 
@@ -181,7 +182,7 @@ public sealed class SensorApiClientTests
     private static readonly Dictionary<string, string> Keys = new() { ["hall-a"] = "key-123", ["hall-b"] = "key-456", ["fleet-3"] = "key-789" };
 
     private static SensorApiClient Client(ScriptedHandler handler, string url = "http://127.0.0.1:3000/") =>
-        new(new HttpClient(handler), new Uri(url), new SensorKeyring(Campus, Keys), new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
+        new(new HttpClient(handler), new Uri(url), new SensorKeyring(Campus, Keys), new SteppingTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero)));
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, mediaType) };

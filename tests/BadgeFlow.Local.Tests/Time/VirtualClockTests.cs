@@ -1,4 +1,5 @@
 using BadgeFlow.Local.Time;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Local.Tests.Time;
 
@@ -9,7 +10,7 @@ public sealed class VirtualClockTests
     [Fact]
     public void GetUtcNow_SpeedSixty_OneRealSecondIsOneSimulatedMinute()
     {
-        var real = new ManualTimeProvider();
+        var real = new FakeTimeProvider();
         var clock = new VirtualClock(real, Start, speed: 60);
 
         real.Advance(TimeSpan.FromSeconds(1));
@@ -20,7 +21,7 @@ public sealed class VirtualClockTests
     [Fact]
     public void Speed_ChangedMidway_NoJumpAndNewRateAfterwards()
     {
-        var real = new ManualTimeProvider();
+        var real = new FakeTimeProvider();
         var clock = new VirtualClock(real, Start, speed: 60);
         real.Advance(TimeSpan.FromSeconds(2));
 
@@ -33,7 +34,7 @@ public sealed class VirtualClockTests
     [Fact]
     public void AdvanceTo_EarlierTime_Ignored()
     {
-        var real = new ManualTimeProvider();
+        var real = new FakeTimeProvider();
         var clock = new VirtualClock(real, Start, speed: 0);
 
         clock.AdvanceTo(Start.AddMinutes(10));
@@ -51,17 +52,5 @@ public sealed class VirtualClockTests
 
         // now − 2 h − 15 min = 20:26:13, down to the quarter hour: 20:15; eight windows end at 22:15, before 22:41.
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 20, 15, 0, TimeSpan.Zero), start);
-    }
-
-    /// <summary>A hand-moved clock: timestamps only advance when the test says so.</summary>
-    private sealed class ManualTimeProvider : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

@@ -28,7 +28,7 @@ public sealed class ImplausibleStreamsOnWarehouseTests : IDisposable
     private readonly List<string> _reads = [];
 
     public ImplausibleStreamsOnWarehouseTests() =>
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
 
     public void Dispose() => _warehouse.Dispose();
 

@@ -11,7 +11,7 @@ public sealed class RetentionOnWarehouseTests : IDisposable
 
     public RetentionOnWarehouseTests()
     {
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
         string[] reads =
         [
             Read("old-1", "2026-09-01 08:00:00.000000"),

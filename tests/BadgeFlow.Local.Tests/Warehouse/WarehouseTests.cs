@@ -130,7 +130,7 @@ public sealed class WarehouseTests : IDisposable
     [Fact]
     public void Execute_SchemaDdlTwice_IdempotentAsCreateThenUpdate()
     {
-        var statements = DensityQueryOnWarehouseTests.SchemaStatements();
+        var statements = CraftedReads.SchemaStatements();
 
         _warehouse.ExecuteBatch(statements, []);
         _warehouse.ExecuteBatch(statements, []);
@@ -178,7 +178,7 @@ public sealed class WarehouseTests : IDisposable
     [Fact]
     public void LoadJsonLines_CopyAutoSemantics_KeysMatchedExtrasIgnoredMissingNull()
     {
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
         const string lines =
             """
             {"read_id":"r1","read_at":"2026-11-25 10:00:00.250000","badge_hash":"h1","sensor_id":"s1","zone_id":"hall","venue":"expo","rssi":-61,"received_at":"2026-11-25 10:00:01.000000","source":"api","extra":"ignored"}
@@ -199,7 +199,7 @@ public sealed class WarehouseTests : IDisposable
     public async Task LoadJsonLines_ConcurrentLoadsIntoSmallintColumn_EveryValueIntact()
     {
         // Regression: appending a 64-bit value into the SMALLINT rssi column corrupted DuckDB's memory under load.
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
         static string Batch(int batch) => string.Join('\n', Enumerable.Range(0, 2_000).Select(i =>
             $$"""{"read_id":"b{{batch}}-{{i}}","read_at":"2026-11-25 10:00:00","badge_hash":"h{{i}}","sensor_id":"s","rssi":{{-(i % 128)}},"received_at":"2026-11-25 10:00:00","source":"api"}"""));
 
@@ -220,7 +220,7 @@ public sealed class WarehouseTests : IDisposable
     [InlineData("""{"read_id":"r3","read_at":"2026-11-25 10:00:00","badge_hash":"h","sensor_id":"s","rssi":40000,"received_at":"2026-11-25 10:00:00","source":"api"}""", "rssi")]
     public void LoadJsonLines_OneBadLine_NothingLoaded(string badLine, string expectedInMessage)
     {
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
         var lines = """{"read_id":"ok","read_at":"2026-11-25 10:00:00","badge_hash":"h","sensor_id":"s","received_at":"2026-11-25 10:00:00","source":"api"}""" + "\n" + badLine;
 
         var error = Assert.Throws<WarehouseException>(() => _warehouse.LoadJsonLines("badge_reads", new MemoryStream(Encoding.UTF8.GetBytes(lines))));

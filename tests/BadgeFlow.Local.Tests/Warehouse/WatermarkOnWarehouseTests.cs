@@ -11,7 +11,7 @@ public sealed class WatermarkOnWarehouseTests : IDisposable
 
     public WatermarkOnWarehouseTests()
     {
-        _warehouse.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
         string[] reads =
         [
             Read("r1", "2026-11-25 10:14:50.000000", "2026-11-25 10:14:51.000000"),

@@ -1,7 +1,10 @@
 using System.Globalization;
 using BadgeFlow.Local.Firehose;
+using BadgeFlow.Local.Lambda;
 using BadgeFlow.Local.Time;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace BadgeFlow.Local.Schedule;
 
@@ -16,6 +19,18 @@ public sealed record ScheduledRun(DateTimeOffset ScheduledTime, DateTimeOffset W
 public sealed partial class AggregatorSchedule : IAsyncDisposable
 {
     public const int MaxAttempts = 3;
+
+    /// <summary>A failed invocation runs again after 1 s, then 2 s (wall clock: the run itself takes real time).</summary>
+    private static readonly ResiliencePipeline<InvocationResult> RunRetry = new ResiliencePipelineBuilder<InvocationResult>()
+        .AddRetry(new RetryStrategyOptions<InvocationResult>
+        {
+            MaxRetryAttempts = MaxAttempts - 1,
+            Delay = TimeSpan.FromSeconds(1),
+            BackoffType = DelayBackoffType.Linear,
+            UseJitter = false,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Succeeded: false }),
+        })
+        .Build();
 
     private readonly VirtualClock _clock;
     private readonly IFunctionInvoker _functions;
@@ -87,25 +102,30 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
     {
         var scheduledTime = MarkOf(windowStart);
         var payload = $$"""{"scheduledTime":"{{scheduledTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}}"}""";
-        string? error = null;
         var attempt = 0;
-        while (attempt < MaxAttempts)
-        {
-            attempt++;
-            var result = await _functions.InvokeAsync(_settings.FunctionName, System.Text.Encoding.UTF8.GetBytes(payload), null, cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded)
+        var body = System.Text.Encoding.UTF8.GetBytes(payload);
+        var result = await RunRetry.ExecuteAsync(
+            async token =>
             {
-                LogRan(_logger, windowStart, scheduledTime, attempt);
-                var run = new ScheduledRun(scheduledTime, windowStart, true, null, attempt);
-                _runs.Publish(run);
-                return run;
-            }
+                attempt++;
+                var outcome = await _functions.InvokeAsync(_settings.FunctionName, body, null, token).ConfigureAwait(false);
+                if (!outcome.Succeeded)
+                {
+                    LogFailed(_logger, windowStart, attempt, outcome.ErrorType ?? "unknown");
+                }
 
-            error = result.ErrorJson;
-            LogFailed(_logger, windowStart, attempt, result.ErrorType ?? "unknown");
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+                return outcome;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            LogRan(_logger, windowStart, scheduledTime, attempt);
+            var run = new ScheduledRun(scheduledTime, windowStart, true, null, attempt);
+            _runs.Publish(run);
+            return run;
         }
 
+        var error = result.ErrorJson;
         var failed = new ScheduledRun(scheduledTime, windowStart, false, error, attempt);
         _runs.Publish(failed);
         return failed;

@@ -1,3 +1,6 @@
+using Polly;
+using Polly.Retry;
+
 namespace BadgeFlow.Local.Simulator;
 
 /// <summary>How reads leave: batch size, requests in flight, rate, and how hard to retry.</summary>
@@ -31,6 +34,7 @@ public sealed class ReadSender
     private readonly ReadRateLimiter _limiter;
     private readonly SemaphoreSlim _inFlight;
     private readonly IAcceptedReads? _acceptedReads;
+    private readonly ResiliencePipeline<SendOutcome> _retry;
 
     /// <param name="acceptedReads">Told which reads each answer accepted (the demo's per-window completeness); null: nobody.</param>
     public ReadSender(IReadSink sink, TimeProvider time, ReadSenderOptions options, SendCounters counters, IAcceptedReads? acceptedReads = null)
@@ -46,6 +50,18 @@ public sealed class ReadSender
         _limiter = new ReadRateLimiter(time, options.ReadsPerSecond);
         _inFlight = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _acceptedReads = acceptedReads;
+        _retry = options.MaxAttempts == 1
+            ? ResiliencePipeline<SendOutcome>.Empty
+            : new ResiliencePipelineBuilder<SendOutcome> { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions<SendOutcome>
+                {
+                    MaxRetryAttempts = options.MaxAttempts - 1,
+                    ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Resend.Count: > 0 }),
+                    // Polly numbers attempts from 0; the backoff from 1 (the attempt that was just answered).
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Backoff(args.AttemptNumber + 1, args.Outcome.Result?.RetryAfter)),
+                    UseJitter = false,
+                })
+                .Build();
     }
 
     public SendCounters Counters { get; }
@@ -86,42 +102,46 @@ public sealed class ReadSender
     {
         Counters.AddSent(batch.Count);
         var pending = batch;
-        for (var attempt = 1; ; attempt++)
+        SendOutcome? previous = null;
+        var last = await _retry.ExecuteAsync(
+            async token =>
+            {
+                if (previous is { } answered)
+                {
+                    // A retry: exactly the reads the last answer said to send again.
+                    var again = new WireRead[answered.Resend.Count];
+                    for (var i = 0; i < again.Length; i++)
+                    {
+                        again[i] = pending[answered.Resend[i]];
+                    }
+
+                    Counters.AddResent(again.Length);
+                    pending = again;
+                }
+
+                await _limiter.WaitAsync(pending.Count, token).ConfigureAwait(false);
+                Counters.AddRequest();
+                var outcome = await _sink.SendAsync(pending, token).ConfigureAwait(false);
+                Counters.AddAccepted(outcome.Accepted);
+                if (_acceptedReads is not null && outcome.Accepted > 0)
+                {
+                    _acceptedReads.Accepted(AcceptedOf(pending, outcome));
+                }
+
+                Counters.AddRejected(outcome.Rejected.Count);
+                if (outcome.StatusCode is 429 or 503)
+                {
+                    Counters.AddThrottled();
+                }
+
+                previous = outcome;
+                return outcome;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (last.Resend.Count > 0)
         {
-            await _limiter.WaitAsync(pending.Count, cancellationToken).ConfigureAwait(false);
-            Counters.AddRequest();
-            var outcome = await _sink.SendAsync(pending, cancellationToken).ConfigureAwait(false);
-            Counters.AddAccepted(outcome.Accepted);
-            if (_acceptedReads is not null && outcome.Accepted > 0)
-            {
-                _acceptedReads.Accepted(AcceptedOf(pending, outcome));
-            }
-            Counters.AddRejected(outcome.Rejected.Count);
-            if (outcome.StatusCode is 429 or 503)
-            {
-                Counters.AddThrottled();
-            }
-
-            if (outcome.Resend.Count == 0)
-            {
-                return;
-            }
-
-            if (attempt >= _options.MaxAttempts)
-            {
-                Counters.AddGaveUp(outcome.Resend.Count);
-                return;
-            }
-
-            var again = new WireRead[outcome.Resend.Count];
-            for (var i = 0; i < again.Length; i++)
-            {
-                again[i] = pending[outcome.Resend[i]];
-            }
-
-            Counters.AddResent(again.Length);
-            pending = again;
-            await Task.Delay(Backoff(attempt, outcome.RetryAfter), _time, cancellationToken).ConfigureAwait(false);
+            Counters.AddGaveUp(last.Resend.Count);
         }
     }
 

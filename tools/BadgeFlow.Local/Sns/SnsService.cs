@@ -7,6 +7,8 @@ using System.Text.RegularExpressions;
 using BadgeFlow.Local.Endpoint;
 using BadgeFlow.Local.Firehose;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace BadgeFlow.Local.Sns;
 
@@ -31,6 +33,7 @@ public sealed partial class SnsService : IQueryProtocolService, IAsyncDisposable
     private readonly IFunctionInvoker? _functions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ResiliencePipeline _deliveryRetry;
 
     public SnsService(SnsEnvironment environment, HttpClient http, IFunctionInvoker? functions, TimeProvider time, ILogger<SnsService> logger)
     {
@@ -39,6 +42,19 @@ public sealed partial class SnsService : IQueryProtocolService, IAsyncDisposable
         _functions = functions;
         _time = time;
         _logger = logger;
+
+        // SNS's default delivery policy retries an unreachable endpoint; three tries (1 s, then 2 s apart) keep the
+        // local stack responsive.
+        _deliveryRetry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromSeconds(1),
+                BackoffType = DelayBackoffType.Linear,
+                UseJitter = false,
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>(),
+            })
+            .Build();
     }
 
     public string Version => "2010-03-31";
@@ -232,33 +248,44 @@ public sealed partial class SnsService : IQueryProtocolService, IAsyncDisposable
     private async Task PostAsync(PublishedMessage message, SnsSubscription subscription)
     {
         var body = Envelope(message, subscription, message.MessageFor(subscription.Protocol));
-        // SNS's default delivery policy retries an unreachable endpoint; three tries keep the local stack responsive.
-        for (var attempt = 1; attempt <= 3; attempt++)
+        var attempt = 0;
+        try
         {
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Endpoint)
+            await _deliveryRetry.ExecuteAsync(
+                async token =>
                 {
-                    Content = new StringContent(body, Encoding.UTF8, "text/plain"),
-                };
-                request.Headers.Add("x-amz-sns-message-type", "Notification");
-                request.Headers.Add("x-amz-sns-message-id", message.MessageId);
-                request.Headers.Add("x-amz-sns-topic-arn", message.TopicArn);
-                request.Headers.Add("x-amz-sns-subscription-arn", subscription.SubscriptionArn);
-                using var response = await _http.SendAsync(request).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                    attempt++;
+                    using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Endpoint)
+                    {
+                        Content = new StringContent(body, Encoding.UTF8, "text/plain"),
+                    };
+                    request.Headers.Add("x-amz-sns-message-type", "Notification");
+                    request.Headers.Add("x-amz-sns-message-id", message.MessageId);
+                    request.Headers.Add("x-amz-sns-topic-arn", message.TopicArn);
+                    request.Headers.Add("x-amz-sns-subscription-arn", subscription.SubscriptionArn);
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await _http.SendAsync(request, token).ConfigureAwait(false);
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        LogDeliveryFailed(_logger, subscription.Endpoint, attempt, ex.Message);
+                        throw;
+                    }
 
-                LogDeliveryFailed(_logger, subscription.Endpoint, attempt, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
-            }
-            catch (HttpRequestException ex)
-            {
-                LogDeliveryFailed(_logger, subscription.Endpoint, attempt, ex.Message);
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(attempt), _time).ConfigureAwait(false);
+                    using var answered = response;
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        LogDeliveryFailed(_logger, subscription.Endpoint, attempt, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                        throw new HttpRequestException($"HTTP {(int)response.StatusCode}", null, response.StatusCode);
+                    }
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            // Every attempt failed, each one logged above; SNS gives the message up for this subscription then.
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class TemplateToolTests
     private static async Task<JsonObject> TransformAsync()
     {
         var python = ExternalProcess.Require("python3", "install Python 3 with aws-sam-translator (`pip install aws-sam-translator`).");
-        var script = RepositoryPaths.Repo("tests", "BadgeFlow.Template.Tests", "sam_transform.py");
+        var script = RepositoryPaths.Repo("tests", "BadgeFlow.Template.IntegrationTests", "sam_transform.py");
 
         var result = await ExternalProcess.RunAsync(
             python,

@@ -6,6 +6,7 @@ using BadgeFlow.Runtime.Events;
 using BadgeFlow.Schema;
 using BadgeFlow.Testing;
 using BadgeFlow.Testing.Scripted;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Functions.Tests.Schema;
 

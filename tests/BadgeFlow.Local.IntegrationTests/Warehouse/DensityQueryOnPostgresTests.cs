@@ -25,18 +25,18 @@ public sealed class DensityQueryOnPostgresTests : IClassFixture<PostgresServerFi
 
     public async Task InitializeAsync()
     {
-        _duckDb.ExecuteBatch(DensityQueryOnWarehouseTests.SchemaStatements(), []);
-        using var lines = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', DensityQueryOnWarehouseTests.Reads) + "\n"));
+        _duckDb.ExecuteBatch(CraftedReads.SchemaStatements(), []);
+        using var lines = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', CraftedReads.Reads) + "\n"));
         _duckDb.LoadJsonLines("badge_reads", lines);
 
         // Each test class instance gets a fresh table (the server is shared by the class's tests).
-        await _postgres.ExecuteScriptAsync("DROP TABLE IF EXISTS badge_reads");
-        foreach (var statement in DensityQueryOnWarehouseTests.SchemaStatements())
+        await _postgres.ExecuteScriptAsync("DROP TABLE IF EXISTS badge_reads; DROP TABLE IF EXISTS report_revisions");
+        foreach (var statement in CraftedReads.SchemaStatements())
         {
             await _postgres.ExecuteScriptAsync(RedshiftDialect.Translate(statement).Sql);
         }
 
-        foreach (var line in DensityQueryOnWarehouseTests.Reads)
+        foreach (var line in CraftedReads.Reads)
         {
             await _postgres.ExecuteAsync(
                 "INSERT INTO badge_reads SELECT * FROM json_populate_record(CAST(NULL AS badge_reads), CAST(:line AS json))",
@@ -54,7 +54,7 @@ public sealed class DensityQueryOnPostgresTests : IClassFixture<PostgresServerFi
         var rows = await _postgres.QueryAsync("SELECT CAST(current_setting('server_version_num') AS INTEGER) / 10000 AS major, COUNT(*) AS reads FROM badge_reads");
 
         Assert.Equal(15, Convert.ToInt32(rows.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal((long)DensityQueryOnWarehouseTests.Reads.Length, rows.Rows[0][1]); // c13 loaded twice, as on DuckDB
+        Assert.Equal((long)CraftedReads.Reads.Length, rows.Rows[0][1]); // c13 loaded twice, as on DuckDB
     }
 
     [Theory]
@@ -65,8 +65,8 @@ public sealed class DensityQueryOnPostgresTests : IClassFixture<PostgresServerFi
     [InlineData("2026-11-24 09:45:00", "2026-11-24 10:00:00", "2026-11-24 10:15:00", 24)] // before any data
     public async Task DensityQuery_CraftedReads_SameRowsOnPostgresAsOnDuckDb(string previousStart, string windowStart, string windowEnd, int timeoutMinutes)
     {
-        var parameters = DensityQueryOnWarehouseTests.Parameters(previousStart, windowStart, windowEnd, timeoutMinutes);
-        var sql = DensityQueryOnWarehouseTests.DensityQuerySql();
+        var parameters = CraftedReads.Parameters(previousStart, windowStart, windowEnd, timeoutMinutes);
+        var sql = CraftedReads.DensityQuerySql();
 
         var duckDb = _duckDb.Execute(sql, parameters.Select(p => new WarehouseParameter(p.Key, p.Value!)).ToArray());
         var postgres = await _postgres.QueryAsync(sql, parameters);
@@ -76,9 +76,9 @@ public sealed class DensityQueryOnPostgresTests : IClassFixture<PostgresServerFi
         Assert.Equal(["bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "timestamp without time zone"], postgres.ColumnTypes.Skip(2));
         // Rendered as the Data API would present PostgreSQL's values (longValue, TIMESTAMP text), then compared with DuckDB's.
         var postgresRows = postgres.Rows
-            .Select(row => DensityQueryOnWarehouseTests.Render(row.Select((v, i) => v is null ? WarehouseField.Null : DataApiTypes.Field(v, postgres.ColumnTypes[i])).ToArray()))
+            .Select(row => CraftedReads.Render(row.Select((v, i) => v is null ? WarehouseField.Null : DataApiTypes.Field(v, postgres.ColumnTypes[i])).ToArray()))
             .ToArray();
         Assert.NotEmpty(postgresRows);
-        Assert.Equal(duckDb.Records.Select(DensityQueryOnWarehouseTests.Render), postgresRows);
+        Assert.Equal(duckDb.Records.Select(CraftedReads.Render), postgresRows);
     }
 }

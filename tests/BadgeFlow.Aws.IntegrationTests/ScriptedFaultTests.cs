@@ -6,6 +6,7 @@ using BadgeFlow.Aws.RedshiftData;
 using BadgeFlow.Aws.Sns;
 using BadgeFlow.Testing;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Aws.Tests;
 
@@ -119,7 +120,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task PutRecordBatch_DeadlineLeavesNoRoomForARetry_GivesUpAfterOneAttempt()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
         _endpoint.Enqueue(
             ScriptedResponse.Json(503, """{"__type":"ServiceUnavailableException","message":"Slow down."}"""),
             ScriptedResponse.Json(200, Success2));
@@ -138,7 +139,7 @@ public sealed class ScriptedFaultTests : IAsyncLifetime
     [Fact]
     public async Task PutRecordBatch_CancelledDuringBackoff_ThrowsOperationCanceledWithoutAnotherAttempt()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
         _endpoint.Enqueue(ScriptedResponse.Json(503, """{"__type":"ServiceUnavailableException","message":"Slow down."}"""), ScriptedResponse.Json(200, Success2));
         var policy = new AwsRetryPolicy { BaseDelay = TimeSpan.FromSeconds(1), Jitter = () => 1.0 };
         using var cancellation = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BadgeFlow.Testing.Runtime;
 using BadgeFlow.Testing.Scripted;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BadgeFlow.Runtime.Tests;
 
@@ -233,7 +234,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task RunAsync_Deadline_GivesRemainingTimeAndCancelsTokenBeforeDeadline()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var observations = new List<(TimeSpan Remaining, bool Cancelled)>();
         await using var loop = await LoopHarness.StartAsync(new DelegateHandler((_, context) =>
         {
@@ -265,7 +266,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task RunAsync_DeadlineAlreadyWithinMargin_StartsWithCancelledToken()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         bool? cancelled = null;
         await using var loop = await LoopHarness.StartAsync(new DelegateHandler((_, context) =>
         {
@@ -281,7 +282,7 @@ public sealed class LambdaBootstrapTests
     [Fact]
     public async Task RunAsync_DeadlineBeyondTimerRange_TokenNeverFires()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         bool? cancelled = null;
         await using var loop = await LoopHarness.StartAsync(new DelegateHandler((_, context) =>
         {

@@ -14,6 +14,7 @@ using BadgeFlow.Runtime.Events;
 using BadgeFlow.Testing;
 using BadgeFlow.Testing.Moto;
 using BadgeFlow.Testing.Scripted;
+using BadgeFlow.Testing.Time;
 
 namespace BadgeFlow.Functions.Tests.Aggregator;
 
