@@ -42,7 +42,7 @@ public sealed class ReadRetention
     {
         var cutoff = CutoffFor(scheduledTime);
         var request = new StatementRequest(_target, Sql, Parameters(cutoff), StatementName: $"badgeflow-retention-{scheduledTime:yyyyMMddTHHmm}Z");
-        var description = await _runner.ExecuteAsync(request, deadline, cancellationToken).ConfigureAwait(false);
+        var description = await _runner.ExecuteNonQueryAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         return new RetentionOutcome(cutoff, Math.Max(0, description.ResultRows), description.Id);
     }
 }

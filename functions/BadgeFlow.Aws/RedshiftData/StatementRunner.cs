@@ -115,7 +115,7 @@ public sealed class StatementRunner
 
     /// <summary>ExecuteStatement of a statement that changes rows (DELETE, INSERT …) and wait for it to finish; the
     /// description's <see cref="StatementDescription.ResultRows"/> is the number of rows it changed.</summary>
-    public async Task<StatementDescription> ExecuteAsync(StatementRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
+    public async Task<StatementDescription> ExecuteNonQueryAsync(StatementRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var budgetEnd = BudgetEnd(deadline);

@@ -33,8 +33,8 @@ public sealed class RequestReceiveTimeTests
         var firehose = new FakeFirehose();
         var clock = Clock();
         clock.Advance(TimeSpan.FromHours(3));
-        var body = "{\"reads\":[{\"sensorId\":\"hall-a-gate-1\",\"badgeId\":\"B-1\",\"readAt\":\"2026-11-25T10:00:05Z\"},"
-            + "{\"sensorId\":\"hall-a-gate-1\",\"badgeId\":\"B-2\",\"readAt\":\"2026-11-25T10:07:00Z\"}]}";
+        var body = "{\"reads\":[{\"sensorId\":\"venetian-l2-expo-a-s01\",\"badgeId\":\"B-1\",\"readAt\":\"2026-11-25T10:00:05Z\"},"
+            + "{\"sensorId\":\"venetian-l2-expo-a-s01\",\"badgeId\":\"B-2\",\"readAt\":\"2026-11-25T10:07:00Z\"}]}";
 
         var response = await Handler(firehose, clock, _metrics).HandleAsync(WithEpoch(Request("application/json", body), 1795600860000), Context(clock, _log));
 
