@@ -34,20 +34,7 @@ public sealed class WatermarkQuery
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(records);
-        var column = -1;
-        for (var i = 0; i < columns.Count; i++)
-        {
-            if (string.Equals(columns[i].Name, "watermark", StringComparison.OrdinalIgnoreCase))
-            {
-                column = i;
-            }
-        }
-
-        if (column < 0)
-        {
-            throw new InvalidDataException("The watermark query's result has no column 'watermark'.");
-        }
-
+        var column = new ResultColumns(columns, "watermark query")["watermark"];
         return records.Count == 0 ? null : DensityQuery.Timestamp(records[0], column);
     }
 

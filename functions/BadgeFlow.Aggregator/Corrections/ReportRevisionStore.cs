@@ -76,15 +76,8 @@ public sealed class ReportRevisionStore
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(records);
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < columns.Count; i++)
-        {
-            index[columns[i].Name] = i;
-        }
-
-        int Column(string name) => index.TryGetValue(name, out var i)
-            ? i
-            : throw new InvalidDataException($"The report_revisions query's result has no column '{name}'.");
+        var column = new ResultColumns(columns, "report_revisions query");
+        int Column(string name) => column[name];
 
         var (start, revision, provisional, digest, reads) = (Column("window_start"), Column("revision"), Column("provisional"), Column("figures_digest"), Column("reads"));
         var (severity, worst, zones, messageId) = (Column("severity"), Column("worst_zone"), Column("zone_severities"), Column("message_id"));

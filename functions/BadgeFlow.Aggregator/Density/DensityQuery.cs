@@ -61,15 +61,8 @@ public sealed class DensityQuery
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(records);
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < columns.Count; i++)
-        {
-            index[columns[i].Name] = i;
-        }
-
-        int Column(string name) => index.TryGetValue(name, out var i)
-            ? i
-            : throw new InvalidDataException($"The density query's result has no column '{name}'.");
+        var column = new ResultColumns(columns, "density query");
+        int Column(string name) => column[name];
 
         var (kind, zone, footfall, occupancy, previousFootfall, previousOccupancy) =
             (Column("row_kind"), Column("zone_id"), Column("footfall"), Column("occupancy"), Column("previous_footfall"), Column("previous_occupancy"));

@@ -58,13 +58,8 @@ public sealed class SuspectQuery
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(records);
-        var index = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < columns.Count; i++)
-        {
-            index[columns[i].Name] = i;
-        }
-
-        int Column(string name) => index.TryGetValue(name, out var i) ? i : throw new InvalidDataException($"The suspect query's result has no column '{name}'.");
+        var column = new ResultColumns(columns, "suspect query");
+        int Column(string name) => column[name];
         var (kind, sensor, zone, minute, badges, reads, impossible) =
             (Column("row_kind"), Column("sensor_id"), Column("zone_id"), Column("minute"), Column("badges"), Column("reads"), Column("impossible_badges"));
 
