@@ -3,6 +3,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Domain.Campus;
+using BadgeFlow.Domain.Packing;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Domain.Reads;
 
@@ -47,7 +48,8 @@ public sealed class BadgeReadTransformer
     /// <summary><c>YYYY-MM-DD HH:MM:SS.ffffff</c>: what Redshift COPY (<c>TIMEFORMAT 'auto'</c>) and DuckDB both read.</summary>
     public const int WarehouseTimestampLength = 26;
 
-    private const int MaxWireValueBytes = 128;
+    // One scratch serves both kinds of line.
+    private const int ScratchBytes = CsvReadLine.RecommendedScratchBytes > ProducerLine.ScratchBytes ? CsvReadLine.RecommendedScratchBytes : ProducerLine.ScratchBytes;
 
     private static readonly JsonEncodedText ReadIdName = JsonEncodedText.Encode("read_id");
     private static readonly JsonEncodedText ReadAtName = JsonEncodedText.Encode("read_at");
@@ -60,8 +62,6 @@ public sealed class BadgeReadTransformer
     private static readonly JsonEncodedText SourceName = JsonEncodedText.Encode("source");
     private static readonly JsonEncodedText ApiSource = JsonEncodedText.Encode("api");
     private static readonly JsonEncodedText AgentSource = JsonEncodedText.Encode("agent");
-
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 8 };
 
     private readonly BadgePseudonymizer _pseudonymizer;
     private readonly FrozenDictionary<string, Placement>.AlternateLookup<ReadOnlySpan<char>> _placements;
@@ -106,7 +106,7 @@ public sealed class BadgeReadTransformer
         var hasAgentLines = false;
         RecordFailure? producerFailure = null;
         List<ReadFieldError>? skipped = null;
-        Span<byte> scratch = stackalloc byte[CsvReadLine.RecommendedScratchBytes];
+        Span<byte> scratch = stackalloc byte[ScratchBytes];
         foreach (var range in data.Split((byte)'\n'))
         {
             lineNumber++;
@@ -117,7 +117,7 @@ public sealed class BadgeReadTransformer
             }
 
             scoped LineResult result;
-            var isApiLine = line[0] == '{';
+            var isApiLine = ProducerLine.IsCandidate(line);
             if (isApiLine)
             {
                 result = WriteApiLine(line, scratch, writer);
@@ -179,146 +179,17 @@ public sealed class BadgeReadTransformer
         destination[10] = (byte)' ';
     }
 
-    /// <summary>A Producer wire record: <c>{"readId","sensorId","badgeHash","readAt","rssi"?,"receivedAt"}</c>.</summary>
+    /// <summary>A Producer wire line (<see cref="ProducerLine"/>).</summary>
     private LineResult WriteApiLine(ReadOnlySpan<byte> line, Span<byte> scratch, Utf8JsonWriter writer)
     {
-        ReadOnlySpan<byte> readId = default, sensorId = default, badgeHash = default;
-        DateTimeOffset readAt = default, receivedAt = default;
-        short? rssi = null;
-        var seen = WireFields.None;
-        try
+        if (ProducerLine.TryRead(line, scratch, out var read) is { } error)
         {
-            var reader = new Utf8JsonReader(line, ReaderOptions);
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                return LineResult.Fail(WireField.Line, "is not a JSON object");
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var field = reader.ValueTextEquals("readId"u8) ? WireFields.ReadId
-                    : reader.ValueTextEquals("sensorId"u8) ? WireFields.SensorId
-                    : reader.ValueTextEquals("badgeHash"u8) ? WireFields.BadgeHash
-                    : reader.ValueTextEquals("readAt"u8) ? WireFields.ReadAt
-                    : reader.ValueTextEquals("rssi"u8) ? WireFields.Rssi
-                    : reader.ValueTextEquals("receivedAt"u8) ? WireFields.ReceivedAt
-                    : WireFields.None;
-                reader.Read();
-                if (field == WireFields.None)
-                {
-                    reader.Skip();
-                    continue;
-                }
-
-                if ((seen & field) != 0)
-                {
-                    return LineResult.Fail(WireField.Name(field), "appears more than once");
-                }
-
-                seen |= field;
-                if (field == WireFields.Rssi)
-                {
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || !ReadFieldRules.IsValidRssi(value))
-                    {
-                        return LineResult.Fail(WireField.Rssi, "must be an integer from -127 to 0");
-                    }
-
-                    rssi = (short)value;
-                    continue;
-                }
-
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return LineResult.Fail(WireField.Name(field), "must be a string");
-                }
-
-                // Every valid value is plain ASCII that needs no escape; an escaped one is unescaped into its own
-                // slice of the scratch so the spans of earlier fields stay valid.
-                ReadOnlySpan<byte> value8;
-                if (!reader.ValueIsEscaped)
-                {
-                    value8 = reader.ValueSpan;
-                }
-                else
-                {
-                    var slot = scratch.Slice(BitIndex(field) * MaxWireValueBytes, MaxWireValueBytes);
-                    if (reader.ValueSpan.Length > MaxWireValueBytes)
-                    {
-                        return LineResult.Fail(WireField.Name(field), "is too long");
-                    }
-
-                    value8 = slot[..reader.CopyString(slot)];
-                }
-
-                switch (field)
-                {
-                    case WireFields.ReadId:
-                        if (!ReadFieldRules.IsValidReadId(value8))
-                        {
-                            return LineResult.Fail(WireField.ReadId, "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
-                        }
-
-                        readId = value8;
-                        break;
-                    case WireFields.SensorId:
-                        if (!ReadFieldRules.IsValidSensorId(value8))
-                        {
-                            return LineResult.Fail(WireField.SensorId, "must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
-                        }
-
-                        sensorId = value8;
-                        break;
-                    case WireFields.BadgeHash:
-                        // Refusing anything but a hash keeps a raw badge ID out of the warehouse even if a producer errs.
-                        if (!BadgePseudonymizer.IsBadgeHash(value8))
-                        {
-                            return LineResult.Fail(WireField.BadgeHash, "must be a badge hash (43 base64url characters)");
-                        }
-
-                        badgeHash = value8;
-                        break;
-                    case WireFields.ReadAt:
-                        if (!Rfc3339.TryParse(value8, out readAt))
-                        {
-                            return LineResult.Fail(WireField.ReadAt, "must be an RFC 3339 date-time with offset");
-                        }
-
-                        break;
-                    default:
-                        if (!Rfc3339.TryParse(value8, out receivedAt))
-                        {
-                            return LineResult.Fail(WireField.ReceivedAt, "must be an RFC 3339 date-time with offset");
-                        }
-
-                        break;
-                }
-            }
-
-            // One object per line: anything after it throws.
-            while (reader.Read())
-            {
-            }
-        }
-        catch (JsonException)
-        {
-            return LineResult.Fail(WireField.Line, "is neither a JSON object nor a CSV read");
+            return LineResult.Fail(error.Field, error.Reason);
         }
 
-        var missing = ~seen & WireFields.Required;
-        if (missing != 0)
-        {
-            return LineResult.Fail(WireField.Name(LowestBit(missing)), "is required");
-        }
-
-        var mapped = TryPlace(sensorId, out var placement);
-        WriteRow(writer, readId, readAt, badgeHash, sensorId, mapped ? placement : null, rssi, receivedAt, ApiSource);
-        return new LineResult(null, mapped ? default : sensorId);
+        var mapped = TryPlace(read.SensorId, out var placement);
+        WriteRow(writer, read.ReadId, read.ReadAt, read.BadgeHash, read.SensorId, mapped ? placement : null, read.Rssi, read.ReceivedAt, ApiSource);
+        return new LineResult(null, mapped ? default : read.SensorId);
     }
 
     /// <summary>A Kinesis Agent line <c>sensor_id,badge_id,read_at[,rssi]</c>: the badge ID is pseudonymized here, the
@@ -328,7 +199,7 @@ public sealed class BadgeReadTransformer
     {
         if (CsvReadLine.TryParse(line, scratch, out var fields) is { } splitError)
         {
-            return LineResult.Fail(splitError.Field == ReadField.Read ? WireField.Line : splitError.Field, splitError.Reason);
+            return LineResult.Fail(splitError.Field == ReadField.Read ? ProducerLine.Field.Line : splitError.Field, splitError.Reason);
         }
 
         if (fields.Validate(out var readAt, out var rssi) is { } fieldError)
@@ -402,10 +273,6 @@ public sealed class BadgeReadTransformer
         unmappedSensors.Add(Encoding.ASCII.GetString(sensorId));
     }
 
-    private static int BitIndex(WireFields field) => System.Numerics.BitOperations.TrailingZeroCount((int)field);
-
-    private static WireFields LowestBit(WireFields fields) => (WireFields)((int)fields & -(int)fields);
-
     private sealed record Placement(JsonEncodedText ZoneId, JsonEncodedText Venue);
 
     private readonly ref struct LineResult(ReadFieldError? error, ReadOnlySpan<byte> unmappedSensor)
@@ -417,39 +284,4 @@ public sealed class BadgeReadTransformer
 
         public static LineResult Fail(string field, string reason) => new(new ReadFieldError(field, reason), default);
     }
-
-    [Flags]
-    private enum WireFields
-    {
-        None = 0,
-        ReadId = 1,
-        SensorId = 2,
-        BadgeHash = 4,
-        ReadAt = 8,
-        Rssi = 16,
-        ReceivedAt = 32,
-        Required = ReadId | SensorId | BadgeHash | ReadAt | ReceivedAt,
-    }
-
-    private static class WireField
-    {
-        public const string Line = "line";
-        public const string ReadId = "readId";
-        public const string SensorId = "sensorId";
-        public const string BadgeHash = "badgeHash";
-        public const string ReadAt = "readAt";
-        public const string Rssi = "rssi";
-        public const string ReceivedAt = "receivedAt";
-
-        public static string Name(WireFields field) => field switch
-        {
-            WireFields.ReadId => ReadId,
-            WireFields.SensorId => SensorId,
-            WireFields.BadgeHash => BadgeHash,
-            WireFields.ReadAt => ReadAt,
-            WireFields.Rssi => Rssi,
-            _ => ReceivedAt,
-        };
-    }
-
 }

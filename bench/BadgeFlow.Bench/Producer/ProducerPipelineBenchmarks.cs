@@ -166,7 +166,7 @@ public static class ProducerBenchmarkData
         var reads = batch.Reads.Select(r => new IndexedRead(r.Index, r.Read.Pseudonymize(pseudonymizer, now))).ToList();
         var packed = new RecordPacker().Pack(reads);
         var packedUnits = FirehoseBilling.BilledUnits(packed.Records.Select(r => r.Data.Length));
-        var singleUnits = FirehoseBilling.BilledUnits(reads.Select(r => ReadLineWriter.ToBytes(r.Read).Length));
+        var singleUnits = FirehoseBilling.BilledUnits(reads.Select(r => ProducerLine.ToBytes(r.Read).Length));
         return $"Firehose billing for 1,000 reads ({packed.Bytes} bytes of lines, {packed.Bytes / (double)reads.Count:0.#} B/read): "
             + $"packed into {packed.Records.Count} records = {packedUnits} billed 5 KiB units; one read per record = {singleUnits} units "
             + $"({singleUnits / (double)packedUnits:0.#}x).";

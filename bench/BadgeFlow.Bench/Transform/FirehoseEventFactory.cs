@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BadgeFlow.Domain.Campus;
+using BadgeFlow.Domain.Packing;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Domain.Reads;
 using BadgeFlow.Runtime.Events;
@@ -66,8 +67,8 @@ internal static class FirehoseEventFactory
             sensor, $"BADGE-{random.Next(60_000):D6}", start.AddMilliseconds(random.Next(300_000)),
             random.Next(10) == 0 ? null : (short)-random.Next(40, 95), null);
         var p = read.Pseudonymize(pseudonymizer, read.ReadAt.AddMilliseconds(1500 + random.Next(2000)));
-        var rssi = p.Rssi is { } value ? $",\"rssi\":{value}" : string.Empty;
-        return $"{{\"readId\":\"{p.ReadId}\",\"sensorId\":\"{p.SensorId}\",\"badgeHash\":\"{p.BadgeHash}\",\"readAt\":\"{Iso(p.ReadAt)}\"{rssi},\"receivedAt\":\"{Iso(p.ReceivedAt)}\"}}";
+        var line = ProducerLine.ToBytes(p);
+        return Encoding.UTF8.GetString(line.AsSpan(0, line.Length - 1));
     }
 
     private static string AgentLine(CampusRegistry campus, Random random, DateTimeOffset start) =>

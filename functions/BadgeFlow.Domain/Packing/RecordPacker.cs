@@ -63,7 +63,7 @@ public sealed class RecordPacker
         {
             for (var i = 0; i < reads.Count; i++)
             {
-                ReadLineWriter.Write(writer, buffer, reads[i].Read);
+                ProducerLine.Write(writer, buffer, reads[i].Read);
                 lineEnds[i] = buffer.WrittenCount;
             }
         }

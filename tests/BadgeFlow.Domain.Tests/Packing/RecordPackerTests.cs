@@ -5,32 +5,6 @@ using BadgeFlow.Domain.Reads;
 
 namespace BadgeFlow.Domain.Tests.Packing;
 
-public sealed class ReadLineWriterTests
-{
-    private const string Hash = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
-
-    [Fact]
-    public void ToBytes_ReadWithRssi_IsTheWireLine()
-    {
-        var read = new PseudonymizedRead("r-1", "gate-a", Hash, new DateTimeOffset(2026, 11, 25, 11, 0, 0, TimeSpan.FromHours(1)), -61,
-            new DateTimeOffset(2026, 11, 25, 10, 0, 1, 500, TimeSpan.Zero));
-
-        var line = Encoding.UTF8.GetString(ReadLineWriter.ToBytes(read));
-
-        Assert.Equal(
-            "{\"readId\":\"r-1\",\"sensorId\":\"gate-a\",\"badgeHash\":\"" + Hash + "\",\"readAt\":\"2026-11-25T10:00:00Z\",\"rssi\":-61,\"receivedAt\":\"2026-11-25T10:00:01.5Z\"}\n",
-            line);
-    }
-
-    [Fact]
-    public void ToBytes_NoRssi_OmitsTheMember()
-    {
-        var at = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
-        var line = Encoding.UTF8.GetString(ReadLineWriter.ToBytes(new PseudonymizedRead("r-2", "s:1", Hash, at, null, at)));
-        Assert.Equal("{\"readId\":\"r-2\",\"sensorId\":\"s:1\",\"badgeHash\":\"" + Hash + "\",\"readAt\":\"2026-11-25T10:00:00Z\",\"receivedAt\":\"2026-11-25T10:00:00Z\"}\n", line);
-    }
-}
-
 public sealed class RecordPackerTests
 {
     /// <summary>Lines of the given sizes (each ends with '\n'), back to back.</summary>
