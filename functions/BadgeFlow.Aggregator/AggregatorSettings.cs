@@ -1,4 +1,7 @@
+using BadgeFlow.Aws;
 using BadgeFlow.Aws.RedshiftData;
+using BadgeFlow.Aws.Sns;
+using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Density;
 using BadgeFlow.Runtime;
 
@@ -45,6 +48,18 @@ public sealed record AggregatorSettings(
     /// chance e^(-24·0.96/6) ≈ 2%; see docs/density-report.md for the measured choice.
     /// </summary>
     public const int DefaultPresenceTimeoutMinutes = 24;
+
+    /// <summary>What the Aggregator needs from its deployment: the variables <see cref="Read"/> reads, the actions its
+    /// clients call (template tests check template.yaml against it). The statement runner's query path: execute, poll,
+    /// fetch the result, cancel on timeout.</summary>
+    public static FunctionContract Contract => FunctionContract.Of(
+        Read,
+        RedshiftDataClient.Actions.ExecuteStatement,
+        RedshiftDataClient.Actions.DescribeStatement,
+        RedshiftDataClient.Actions.GetStatementResult,
+        RedshiftDataClient.Actions.CancelStatement,
+        SnsClient.Actions.Publish,
+        SsmParameterStore.Actions.GetParameter);
 
     /// <summary>Reads every variable, collecting all problems into one <see cref="SettingsException"/>.</summary>
     public static AggregatorSettings Read(EnvironmentSettings env)

@@ -18,24 +18,19 @@ namespace BadgeFlow.Aggregator;
 /// <summary>Builds the handler's object graph; <c>Main</c> and the tests compose it the same way.</summary>
 public static class AggregatorStartup
 {
-    /// <summary>The campus's zones, from <paramref name="campusFile"/> when set (CAMPUS_FILE), else the embedded campus.json.</summary>
-    public static async Task<IReadOnlyList<ZoneProfile>> LoadZonesAsync(string? campusFile, CancellationToken cancellationToken)
+    /// <summary>Builds the handler at cold start: the campus's zones (embedded, or <c>CAMPUS_FILE</c>), then
+    /// <see cref="CreateHandler"/>.</summary>
+    public static async Task<ILambdaHandler<AggregatorRequest, AggregatorResponse>> CreateHandlerAsync(
+        AggregatorSettings settings, IRedshiftData redshift, ISns sns, IParameterStore parameters, JsonLogger log, TextWriter metricsOutput,
+        TimeProvider time, CancellationToken cancellationToken)
     {
-        byte[] json;
-        if (campusFile is not null)
-        {
-            json = await File.ReadAllBytesAsync(campusFile, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var stream = typeof(AggregatorStartup).Assembly.GetManifestResourceStream("campus.json")
-                ?? throw new InvalidOperationException("The embedded resource campus.json is missing from the Aggregator.");
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            json = buffer.ToArray();
-        }
-
-        return ToProfiles(CampusRegistry.Load(json));
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        var zones = ToProfiles(await CampusRegistry.LoadAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false));
+        log.Information(
+            "Aggregator ready: {Zones} zones, {WindowMinutes}-minute windows, delivery lag {LagMinutes} min",
+            zones.Count, settings.WindowLength.TotalMinutes, settings.DeliveryLag.TotalMinutes);
+        return CreateHandler(settings, zones, redshift, sns, time, metricsOutput, parameters);
     }
 
     public static IReadOnlyList<ZoneProfile> ToProfiles(CampusRegistry campus)

@@ -21,6 +21,7 @@ public sealed class EnvironmentSettings
 {
     private readonly Func<string, string?> _read;
     private readonly List<string> _problems = [];
+    private readonly List<SettingVariable> _variables = [];
 
     /// <summary>Creates a reader over <paramref name="read"/>, usually <see cref="Environment.GetEnvironmentVariable(string)"/>
     /// (tests pass a dictionary lookup).</summary>
@@ -33,13 +34,17 @@ public sealed class EnvironmentSettings
     /// <summary>Every problem found so far, one sentence each, naming the variable.</summary>
     public IReadOnlyList<string> Problems => _problems;
 
+    /// <summary>Every variable read so far, once each, in reading order, and whether it was required: the settings
+    /// record's own list of its variables (<c>FunctionContract</c> is built from it).</summary>
+    public IReadOnlyList<SettingVariable> Variables => _variables;
+
     /// <summary>Whether no problem was found so far.</summary>
     public bool IsValid => _problems.Count == 0;
 
     /// <summary>A variable that must be set; records a problem (and returns "") when it is not.</summary>
     public string Required(string name)
     {
-        var value = Read(name);
+        var value = Read(name, required: true);
         if (value is null)
         {
             AddProblem($"{name} is required but not set.");
@@ -153,7 +158,7 @@ public sealed class EnvironmentSettings
     /// <summary>An absolute http(s) URI, or <see langword="null"/> when unset (and not <paramref name="required"/>).</summary>
     public Uri? Uri(string name, bool required = false)
     {
-        var value = Read(name);
+        var value = Read(name, required);
         if (value is null)
         {
             if (required)
@@ -198,15 +203,29 @@ public sealed class EnvironmentSettings
         return settings;
     }
 
-    private string? Read(string name)
+    private string? Read(string name, bool required = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var known = _variables.FindIndex(v => v.Name == name);
+        if (known < 0)
+        {
+            _variables.Add(new SettingVariable(name, required));
+        }
+        else if (required && !_variables[known].Required)
+        {
+            _variables[known] = _variables[known] with { Required = true };
+        }
+
         var value = _read(name);
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
+
+/// <summary>An environment variable a function reads: its name, and whether the function refuses to start without it
+/// (otherwise it has a default or may be unset).</summary>
+public sealed record SettingVariable(string Name, bool Required);
 
 /// <summary>Thrown when environment variables are missing or malformed; <see cref="Exception.Message"/> lists them all.</summary>
 public sealed class SettingsException : Exception

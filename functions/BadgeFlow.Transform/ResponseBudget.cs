@@ -6,9 +6,6 @@ namespace BadgeFlow.Transform;
 /// and room is always kept for the small entries of the records still to come.</summary>
 internal sealed class ResponseBudget
 {
-    /// <summary>6 MiB: Lambda's limit for a synchronous response payload.</summary>
-    public const int LambdaResponseLimitBytes = 6 * 1024 * 1024;
-
     // {"records":[ ... ]} plus slack for anything the serializer adds around the records.
     private const int DocumentOverhead = 1024;
 

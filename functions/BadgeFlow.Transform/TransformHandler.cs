@@ -8,7 +8,7 @@ namespace BadgeFlow.Transform;
 /// <param name="MetricsNamespace">CloudWatch namespace of the EMF metrics (<c>METRICS_NAMESPACE</c>).</param>
 /// <param name="MaxResponseBytes">Upper bound of the response; Lambda's synchronous limit unless a test or benchmark
 /// needs another.</param>
-public sealed record TransformOptions(string MetricsNamespace = "BadgeFlow", long MaxResponseBytes = ResponseBudget.LambdaResponseLimitBytes);
+public sealed record TransformOptions(string MetricsNamespace = "BadgeFlow", long MaxResponseBytes = Domain.AwsQuotas.LambdaMaxSynchronousPayloadBytes);
 
 /// <summary>Firehose's data-transformation function: one result per input record, in order, never an exception for the
 /// batch (a thrown error would make Firehose retry, then fail, every record of it, good ones included).</summary>

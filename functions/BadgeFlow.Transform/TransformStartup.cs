@@ -2,33 +2,15 @@ using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Runtime;
+using BadgeFlow.Runtime.Events;
 
 namespace BadgeFlow.Transform;
-
-/// <summary>Transform's settings, read once from the environment.</summary>
-/// <param name="KeyParameterName"><c>PSEUDONYMIZATION_KEY_PARAMETER</c>: SSM SecureString holding the HMAC key (base64).</param>
-/// <param name="CampusFile"><c>CAMPUS_FILE</c>: a campus registry replacing the embedded one, or null.</param>
-/// <param name="MetricsNamespace"><c>METRICS_NAMESPACE</c>.</param>
-public sealed record TransformSettings(string KeyParameterName, string? CampusFile, string MetricsNamespace)
-{
-    /// <summary>Reads the settings; throws <see cref="SettingsException"/> naming every missing or malformed variable.</summary>
-    public static TransformSettings Read(Func<string, string?> environment)
-    {
-        var env = new EnvironmentSettings(environment);
-        var settings = new TransformSettings(
-            env.Required("PSEUDONYMIZATION_KEY_PARAMETER"),
-            env.Optional("CAMPUS_FILE"),
-            env.Optional("METRICS_NAMESPACE", "BadgeFlow"));
-        env.ThrowIfInvalid();
-        return settings;
-    }
-}
 
 /// <summary>Builds the handler at cold start: the campus registry (embedded, or <c>CAMPUS_FILE</c>) and the
 /// pseudonymization key from SSM. Kept out of <c>Main</c> so tests run the same start-up with a fake parameter store.</summary>
 public static class TransformStartup
 {
-    public static async Task<TransformHandler> CreateHandlerAsync(
+    public static async Task<ILambdaHandler<FirehoseTransformationEvent, FirehoseTransformationResponse>> CreateHandlerAsync(
         TransformSettings settings, IParameterStore parameters, JsonLogger log, TextWriter metricsOutput,
         TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -36,9 +18,7 @@ public static class TransformStartup
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(log);
 
-        var campus = CampusRegistry.Load(settings.CampusFile is null
-            ? ReadEmbeddedCampus()
-            : await File.ReadAllBytesAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false));
+        var campus = await CampusRegistry.LoadAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false);
 
         var key = await parameters.GetSecureStringAsync(settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
         BadgePseudonymizer pseudonymizer;
@@ -62,15 +42,5 @@ public static class TransformStartup
             new TransformOptions(settings.MetricsNamespace),
             metricsOutput,
             timeProvider);
-    }
-
-    /// <summary>The campus registry compiled into this assembly (functions/campus.json).</summary>
-    public static byte[] ReadEmbeddedCampus()
-    {
-        using var stream = typeof(TransformStartup).Assembly.GetManifestResourceStream("campus.json")
-            ?? throw new InvalidOperationException("The embedded campus.json resource is missing from this build.");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
     }
 }

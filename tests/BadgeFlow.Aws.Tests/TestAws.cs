@@ -64,13 +64,13 @@ internal static class TestAws
                "BucketARN":"arn:aws:s3:::{{bucket}}","Prefix":"{{prefix}}",
                "BufferingHints":{"SizeInMBs":1,"IntervalInSeconds":60} } }
             """;
-        await transport.SendJsonAsync(AwsService.Firehose, "Firehose_20150804.CreateDeliveryStream", Encoding.UTF8.GetBytes(body), null, CancellationToken.None);
+        await transport.SendJsonAsync(new AwsAction(AwsService.Firehose, "CreateDeliveryStream"), Encoding.UTF8.GetBytes(body), null, CancellationToken.None);
     }
 
     public static async Task PutSecureStringAsync(AwsTransport transport, string name, string value)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, object> { ["Name"] = name, ["Value"] = value, ["Type"] = "SecureString", ["Overwrite"] = true });
-        await transport.SendJsonAsync(AwsService.Ssm, "AmazonSSM.PutParameter", Encoding.UTF8.GetBytes(body), null, CancellationToken.None);
+        await transport.SendJsonAsync(new AwsAction(AwsService.Ssm, "PutParameter"), Encoding.UTF8.GetBytes(body), null, CancellationToken.None);
     }
 
     /// <summary>Sends a query action and returns the XML answer.</summary>

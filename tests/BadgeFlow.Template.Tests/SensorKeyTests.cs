@@ -39,7 +39,7 @@ public sealed partial class SensorKeyTests
     [Fact]
     public void ProducerMap_Groups_AreExactlyTheCampusKeyGroups()
     {
-        var campus = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+        var campus = CampusRegistry.Embedded();
 
         var groups = ProducerMap().Select(e => e.Group).ToList();
 

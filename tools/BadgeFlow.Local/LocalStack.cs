@@ -155,7 +155,7 @@ public sealed partial class LocalStack : IAsyncDisposable
             repositoryRoot = FunctionBuilder.FindRepositoryRoot(options.RepositoryRoot);
             builder = new FunctionBuilder(repositoryRoot, logs, LoggerFactory.CreateLogger<FunctionBuilder>());
             _campusFile = Path.GetFullPath(options.CampusFile ?? Path.Combine(repositoryRoot, "functions", "campus.json"));
-            var campus = Domain.Campus.CampusRegistry.Load(await File.ReadAllBytesAsync(_campusFile, cancellationToken).ConfigureAwait(false));
+            var campus = await Domain.Campus.CampusRegistry.LoadAsync(_campusFile, cancellationToken).ConfigureAwait(false);
             ApiKeys = IssuedApiKey.Issue(campus.KeyGroups, options.ApiKeys);
             if (options.BuildFunctions)
             {

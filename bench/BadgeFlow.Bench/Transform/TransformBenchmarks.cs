@@ -26,7 +26,7 @@ public class TransformBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var campus = CampusRegistry.Load(TransformStartup.ReadEmbeddedCampus());
+        var campus = CampusRegistry.Embedded();
         var pseudonymizer = new BadgePseudonymizer(Key);
         _event = FirehoseEventFactory.Create(campus, pseudonymizer, targetEventBytes: 6_000_000, seed: 20261125);
         _blueprint = new BlueprintTransform(campus, Key);

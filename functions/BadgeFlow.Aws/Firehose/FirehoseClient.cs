@@ -1,15 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BadgeFlow.Aws.Http;
+using BadgeFlow.Domain;
 
 namespace BadgeFlow.Aws.Firehose;
 
 /// <summary>Amazon Data Firehose over JSON 1.1 (<c>Firehose_20150804.*</c>, botocore firehose 2015-08-04).</summary>
 public sealed class FirehoseClient : IFirehose
 {
-    /// <summary>Service limits of PutRecordBatch (operation docs): they cannot be raised.</summary>
-    public const int MaxBatchRecords = 500;
-    public const int MaxRecordBytes = 1_024_000;
+    /// <summary>The operations this client calls.</summary>
+    public static class Actions
+    {
+        public static readonly AwsAction PutRecordBatch = new(AwsService.Firehose, "PutRecordBatch");
+        public static readonly AwsAction PutRecord = new(AwsService.Firehose, "PutRecord");
+    }
 
     private readonly AwsTransport _transport;
 
@@ -26,9 +30,9 @@ public sealed class FirehoseClient : IFirehose
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(deliveryStreamName);
         ArgumentNullException.ThrowIfNull(records);
-        if (records.Count is 0 or > MaxBatchRecords)
+        if (records.Count is 0 or > AwsQuotas.FirehoseMaxBatchRecords)
         {
-            throw new ArgumentOutOfRangeException(nameof(records), records.Count, $"PutRecordBatch takes 1 to {MaxBatchRecords} records.");
+            throw new ArgumentOutOfRangeException(nameof(records), records.Count, $"PutRecordBatch takes 1 to {AwsQuotas.FirehoseMaxBatchRecords} records.");
         }
 
         var wireRecords = new FirehoseWireRecord[records.Count];
@@ -38,7 +42,7 @@ public sealed class FirehoseClient : IFirehose
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new PutRecordBatchRequestWire(deliveryStreamName, wireRecords), FirehoseJsonContext.Default.PutRecordBatchRequestWire);
-        var response = await _transport.SendJsonAsync(AwsService.Firehose, "Firehose_20150804.PutRecordBatch", body, notAfter, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendJsonAsync(Actions.PutRecordBatch, body, notAfter, cancellationToken).ConfigureAwait(false);
         var wire = JsonSerializer.Deserialize(response.Body, FirehoseJsonContext.Default.PutRecordBatchResponseWire)
             ?? throw MalformedResponse("PutRecordBatch", response);
 
@@ -67,7 +71,7 @@ public sealed class FirehoseClient : IFirehose
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(deliveryStreamName);
         var body = JsonSerializer.SerializeToUtf8Bytes(new PutRecordRequestWire(deliveryStreamName, new FirehoseWireRecord(record)), FirehoseJsonContext.Default.PutRecordRequestWire);
-        var response = await _transport.SendJsonAsync(AwsService.Firehose, "Firehose_20150804.PutRecord", body, null, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendJsonAsync(Actions.PutRecord, body, null, cancellationToken).ConfigureAwait(false);
         var wire = JsonSerializer.Deserialize(response.Body, FirehoseJsonContext.Default.PutRecordResponseWire);
         return wire?.RecordId ?? throw MalformedResponse("PutRecord", response);
     }

@@ -61,12 +61,11 @@ public sealed class AwsTransport
 
     public Uri EndpointFor(AwsService service) => _endpoints.GetOrAdd(service, s => s.ResolveEndpoint(Region, _environment));
 
-    /// <summary>A JSON 1.1 call: <c>X-Amz-Target: {target}</c>, body as given.</summary>
-    public Task<AwsResponse> SendJsonAsync(AwsService service, string target, byte[] body, DateTimeOffset? notAfter, CancellationToken cancellationToken)
+    /// <summary>A JSON 1.1 call of <paramref name="action"/>: <c>X-Amz-Target: {action.Target}</c>, body as given.</summary>
+    public Task<AwsResponse> SendJsonAsync(AwsAction action, byte[] body, DateTimeOffset? notAfter, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(service);
-        ArgumentException.ThrowIfNullOrWhiteSpace(target);
-        return SendAsync(service, target, JsonContentType, body, notAfter, cancellationToken);
+        ArgumentNullException.ThrowIfNull(action);
+        return SendAsync(action.Service, action.Target, JsonContentType, body, notAfter, cancellationToken);
     }
 
     /// <summary>A query call: the form-encoded body already holds <c>Action</c> and <c>Version</c>.</summary>

@@ -7,6 +7,16 @@ namespace BadgeFlow.Aws.RedshiftData;
 /// <summary>The Redshift Data API over JSON 1.1 (<c>RedshiftData.*</c>, botocore redshift-data 2019-12-20).</summary>
 public sealed class RedshiftDataClient : IRedshiftData
 {
+    /// <summary>The operations this client calls.</summary>
+    public static class Actions
+    {
+        public static readonly AwsAction ExecuteStatement = new(AwsService.RedshiftData, "ExecuteStatement");
+        public static readonly AwsAction BatchExecuteStatement = new(AwsService.RedshiftData, "BatchExecuteStatement");
+        public static readonly AwsAction DescribeStatement = new(AwsService.RedshiftData, "DescribeStatement");
+        public static readonly AwsAction GetStatementResult = new(AwsService.RedshiftData, "GetStatementResult");
+        public static readonly AwsAction CancelStatement = new(AwsService.RedshiftData, "CancelStatement");
+    }
+
     private readonly AwsTransport _transport;
 
     public RedshiftDataClient(AwsTransport transport)
@@ -30,7 +40,7 @@ public sealed class RedshiftDataClient : IRedshiftData
             ToWire(request.Parameters),
             request.StatementName,
             NewClientToken());
-        var response = await SendAsync("ExecuteStatement", JsonSerializer.SerializeToUtf8Bytes(wire, RedshiftDataJsonContext.Default.ExecuteStatementRequestWire), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Actions.ExecuteStatement, JsonSerializer.SerializeToUtf8Bytes(wire, RedshiftDataJsonContext.Default.ExecuteStatementRequestWire), cancellationToken).ConfigureAwait(false);
         return Read(response, RedshiftDataJsonContext.Default.StatementIdResponseWire, "ExecuteStatement").Id
             ?? throw Malformed("ExecuteStatement", response, "no Id");
     }
@@ -54,7 +64,7 @@ public sealed class RedshiftDataClient : IRedshiftData
             target.DbUser,
             request.StatementName,
             NewClientToken());
-        var response = await SendAsync("BatchExecuteStatement", JsonSerializer.SerializeToUtf8Bytes(wire, RedshiftDataJsonContext.Default.BatchExecuteStatementRequestWire), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Actions.BatchExecuteStatement, JsonSerializer.SerializeToUtf8Bytes(wire, RedshiftDataJsonContext.Default.BatchExecuteStatementRequestWire), cancellationToken).ConfigureAwait(false);
         return Read(response, RedshiftDataJsonContext.Default.StatementIdResponseWire, "BatchExecuteStatement").Id
             ?? throw Malformed("BatchExecuteStatement", response, "no Id");
     }
@@ -62,7 +72,7 @@ public sealed class RedshiftDataClient : IRedshiftData
     public async Task<StatementDescription> DescribeStatementAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        var response = await SendAsync("DescribeStatement", IdBody(id), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Actions.DescribeStatement, IdBody(id), cancellationToken).ConfigureAwait(false);
         var wire = Read(response, RedshiftDataJsonContext.Default.DescribeStatementResponseWire, "DescribeStatement");
         var status = wire.Status switch
         {
@@ -89,7 +99,7 @@ public sealed class RedshiftDataClient : IRedshiftData
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var body = JsonSerializer.SerializeToUtf8Bytes(new GetStatementResultRequestWire(id, string.IsNullOrEmpty(nextToken) ? null : nextToken), RedshiftDataJsonContext.Default.GetStatementResultRequestWire);
-        var response = await SendAsync("GetStatementResult", body, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Actions.GetStatementResult, body, cancellationToken).ConfigureAwait(false);
         var wire = Read(response, RedshiftDataJsonContext.Default.GetStatementResultResponseWire, "GetStatementResult");
 
         var columns = (wire.ColumnMetadata ?? []).Select(c => new ColumnMetadata(c.Name ?? c.Label ?? string.Empty, c.TypeName ?? string.Empty)).ToArray();
@@ -114,12 +124,12 @@ public sealed class RedshiftDataClient : IRedshiftData
     public async Task<bool> CancelStatementAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        var response = await SendAsync("CancelStatement", IdBody(id), cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(Actions.CancelStatement, IdBody(id), cancellationToken).ConfigureAwait(false);
         return Read(response, RedshiftDataJsonContext.Default.CancelStatementResponseWire, "CancelStatement").Status ?? false;
     }
 
-    private Task<AwsResponse> SendAsync(string operation, byte[] body, CancellationToken cancellationToken)
-        => _transport.SendJsonAsync(AwsService.RedshiftData, "RedshiftData." + operation, body, null, cancellationToken);
+    private Task<AwsResponse> SendAsync(AwsAction action, byte[] body, CancellationToken cancellationToken)
+        => _transport.SendJsonAsync(action, body, null, cancellationToken);
 
     private static byte[] IdBody(string id) => JsonSerializer.SerializeToUtf8Bytes(new StatementIdRequestWire(id), RedshiftDataJsonContext.Default.StatementIdRequestWire);
 

@@ -10,6 +10,12 @@ public sealed class SnsClient : ISns
     /// <summary>Publish's limit on Message plus attributes, in UTF-8 bytes (model docs).</summary>
     public const int MaxMessageBytes = 262_144;
 
+    /// <summary>The operations this client calls.</summary>
+    public static class Actions
+    {
+        public static readonly AwsAction Publish = new(AwsService.Sns, "Publish");
+    }
+
     private readonly AwsTransport _transport;
 
     public SnsClient(AwsTransport transport)
@@ -22,7 +28,7 @@ public sealed class SnsClient : ISns
     {
         ArgumentNullException.ThrowIfNull(request);
         var body = Encoding.UTF8.GetBytes(FormatPublish(request));
-        var response = await _transport.SendQueryAsync(AwsService.Sns, body, null, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendQueryAsync(Actions.Publish.Service, body, null, cancellationToken).ConfigureAwait(false);
         return ReadMessageId(response.Body)
             ?? throw new AwsServiceException("SNS", "MalformedResponse", "Publish answered without PublishResult/MessageId.", 200, response.RequestId);
     }
@@ -36,7 +42,7 @@ public sealed class SnsClient : ISns
         ArgumentNullException.ThrowIfNull(request.Message);
 
         var form = new StringBuilder(request.Message.Length + 256);
-        Append(form, "Action", "Publish");
+        Append(form, "Action", Actions.Publish.Operation);
         Append(form, "Version", "2010-03-31");
         Append(form, "TopicArn", request.TopicArn);
         Append(form, "Message", request.Message);

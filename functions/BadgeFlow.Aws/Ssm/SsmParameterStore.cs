@@ -8,6 +8,12 @@ namespace BadgeFlow.Aws.Ssm;
 /// AWSSDK.SimpleSystemsManagement: one operation does not justify loading the whole SDK client at cold start.</summary>
 public sealed class SsmParameterStore : IParameterStore
 {
+    /// <summary>The operations this client calls.</summary>
+    public static class Actions
+    {
+        public static readonly AwsAction GetParameter = new(AwsService.Ssm, "GetParameter");
+    }
+
     private readonly AwsTransport _transport;
 
     public SsmParameterStore(AwsTransport transport)
@@ -20,7 +26,7 @@ public sealed class SsmParameterStore : IParameterStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var body = JsonSerializer.SerializeToUtf8Bytes(new GetParameterRequestWire(name, WithDecryption: true), SsmJsonContext.Default.GetParameterRequestWire);
-        var response = await _transport.SendJsonAsync(AwsService.Ssm, "AmazonSSM.GetParameter", body, null, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendJsonAsync(Actions.GetParameter, body, null, cancellationToken).ConfigureAwait(false);
         var wire = JsonSerializer.Deserialize(response.Body, SsmJsonContext.Default.GetParameterResponseWire);
         return wire?.Parameter?.Value
             ?? throw new AwsServiceException("SSM", "MalformedResponse", "GetParameter answered without Parameter.Value.", 200, response.RequestId);

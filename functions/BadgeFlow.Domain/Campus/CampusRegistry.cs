@@ -39,6 +39,32 @@ public sealed class CampusRegistry
     /// <summary>The names of the sensors' key groups, ordinal order: one API key each (docs/producer-api.md "Keys").</summary>
     public IReadOnlyList<string> KeyGroups { get; }
 
+    /// <summary>Name of the campus registry compiled into this assembly (functions/campus.json).</summary>
+    public const string EmbeddedResourceName = "campus.json";
+
+    /// <summary>The campus every function and tool uses: the file at <paramref name="campusFile"/> (<c>CAMPUS_FILE</c>,
+    /// the local tool's <c>--campus</c>) when given, else the registry compiled into this assembly. The one place a
+    /// campus is read: at cold start or tool start, never per request (the only file Domain reads).</summary>
+    public static async Task<CampusRegistry> LoadAsync(string? campusFile, CancellationToken cancellationToken)
+    {
+        if (campusFile is null)
+        {
+            return Embedded();
+        }
+
+        return Load(await File.ReadAllBytesAsync(campusFile, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The registry compiled into this assembly (functions/campus.json; the tests' campus too).</summary>
+    public static CampusRegistry Embedded()
+    {
+        using var stream = typeof(CampusRegistry).Assembly.GetManifestResourceStream(EmbeddedResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {EmbeddedResourceName} is missing from this build of BadgeFlow.Domain.");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return Load(bytes);
+    }
+
     /// <summary>Parses and validates a campus file. Throws <see cref="CampusRegistryException"/> listing every wrong
     /// entry (by section, index and id), not only the first.</summary>
     public static CampusRegistry Load(ReadOnlySpan<byte> utf8Json)

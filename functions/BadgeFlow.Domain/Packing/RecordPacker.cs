@@ -25,23 +25,14 @@ public sealed class RecordPacker
 {
     public const int DefaultMaxRecordBytes = 5100;
 
-    /// <summary>Firehose's limit on one record before base64 (1,000 KiB).</summary>
-    public const int FirehoseMaxRecordBytes = 1_024_000;
-
-    public const int FirehoseMaxBatchRecords = 500;
-
-    /// <summary>PutRecordBatch's 4 MiB request limit, applied to the record bytes before base64. With the default record
-    /// size the 500-record limit binds first (500 × 5100 B ≈ 2.4 MiB, ≈ 3.3 MiB as base64).</summary>
-    public const int FirehoseMaxBatchBytes = 4 * 1024 * 1024;
-
-    public RecordPacker(int maxRecordBytes = DefaultMaxRecordBytes, int maxBatchRecords = FirehoseMaxBatchRecords, int maxBatchBytes = FirehoseMaxBatchBytes)
+    public RecordPacker(int maxRecordBytes = DefaultMaxRecordBytes, int maxBatchRecords = AwsQuotas.FirehoseMaxBatchRecords, int maxBatchBytes = AwsQuotas.FirehoseMaxBatchBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecordBytes, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxRecordBytes, FirehoseMaxRecordBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxRecordBytes, AwsQuotas.FirehoseMaxRecordBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchRecords, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchRecords, FirehoseMaxBatchRecords);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchRecords, AwsQuotas.FirehoseMaxBatchRecords);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchBytes, maxRecordBytes);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchBytes, FirehoseMaxBatchBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchBytes, AwsQuotas.FirehoseMaxBatchBytes);
         MaxRecordBytes = maxRecordBytes;
         MaxBatchRecords = maxBatchRecords;
         MaxBatchBytes = maxBatchBytes;
@@ -94,7 +85,7 @@ public sealed class RecordPacker
         for (var line = 0; line < lineEnds.Length; line++)
         {
             var lineEnd = lineEnds[line];
-            if (lineEnd - lineStart > FirehoseMaxRecordBytes)
+            if (lineEnd - lineStart > AwsQuotas.FirehoseMaxRecordBytes)
             {
                 throw new ArgumentException($"Line {line} is {lineEnd - lineStart} bytes, over Firehose's record limit.", nameof(lineEnds));
             }

@@ -23,6 +23,10 @@ public static class LambdaHost
     /// <summary>BadgeFlow's log level variable (Debug, Information, Warning, Error).</summary>
     public const string LogLevelVariable = "LOG_LEVEL";
 
+    /// <summary>The variables of a function's configuration that the host reads (Lambda's reserved ones, such as
+    /// <see cref="RuntimeApiVariable"/>, are not configuration).</summary>
+    public static readonly IReadOnlyList<SettingVariable> EnvironmentVariables = [new(LogLevelVariable, Required: false)];
+
     /// <summary>Lambda's own log level variable (advanced logging controls), used when <c>LOG_LEVEL</c> is unset.</summary>
     public const string LambdaLogLevelVariable = "AWS_LAMBDA_LOG_LEVEL";
 

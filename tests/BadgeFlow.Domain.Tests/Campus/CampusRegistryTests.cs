@@ -33,6 +33,61 @@ public sealed class CampusRegistryTests
     }
 
     [Fact]
+    public void Embedded_CompiledIn_IsTheShippedCampusFile()
+    {
+        var shipped = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+
+        var embedded = CampusRegistry.Embedded();
+
+        Assert.Equal(shipped.Name, embedded.Name);
+        Assert.Equal(shipped.Zones.Select(z => (z.Id, z.AreaSquareMetres, z.Capacity)), embedded.Zones.Select(z => (z.Id, z.AreaSquareMetres, z.Capacity)));
+        Assert.Equal(shipped.Sensors.Select(s => (s.Id, s.Zone.Id, s.KeyGroup)), embedded.Sensors.Select(s => (s.Id, s.Zone.Id, s.KeyGroup)));
+    }
+
+    [Fact]
+    public async Task LoadAsync_NoFile_IsTheEmbeddedCampus()
+    {
+        var campus = await CampusRegistry.LoadAsync(null, CancellationToken.None);
+
+        Assert.Equal(CampusRegistry.Embedded().Sensors.Select(s => s.Id), campus.Sensors.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task LoadAsync_CampusFile_ReplacesTheEmbeddedCampus()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"badgeflow-campus-{Environment.ProcessId}-{nameof(LoadAsync_CampusFile_ReplacesTheEmbeddedCampus)}.json");
+        await File.WriteAllTextAsync(path, Small);
+        try
+        {
+            var campus = await CampusRegistry.LoadAsync(path, CancellationToken.None);
+
+            Assert.Equal("Test campus", campus.Name);
+            Assert.Equal("venetian-l2-expo-a-s01", Assert.Single(campus.Sensors).Id);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task LoadAsync_InvalidCampusFile_ThrowsListingTheProblem()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"badgeflow-campus-{Environment.ProcessId}-{nameof(LoadAsync_InvalidCampusFile_ThrowsListingTheProblem)}.json");
+        await File.WriteAllTextAsync(path, Small.Replace("\"zone\": \"venetian-l2-expo-a\"", "\"zone\": \"nowhere\"", StringComparison.Ordinal));
+        try
+        {
+            var error = await Assert.ThrowsAsync<CampusRegistryException>(() => CampusRegistry.LoadAsync(path, CancellationToken.None));
+
+            Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void TryGetSensor_Utf8AndCharIds_FindSameSensor()
     {
         var registry = CampusRegistry.Load(Encoding.UTF8.GetBytes(Small));

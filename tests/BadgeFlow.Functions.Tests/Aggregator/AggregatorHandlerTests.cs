@@ -1,3 +1,4 @@
+using BadgeFlow.Domain.Campus;
 using System.Text.Json;
 using BadgeFlow.Aggregator;
 using BadgeFlow.Aggregator.Completeness;
@@ -346,32 +347,23 @@ public sealed class AggregatorHandlerTests
     }
 
     [Fact]
-    public async Task LoadZonesAsync_EmbeddedCampus_EveryZoneHasAreaAndCapacity()
+    public void ToProfiles_EmbeddedCampus_EveryZoneHasAreaAndCapacity()
     {
-        var zones = await AggregatorStartup.LoadZonesAsync(null, CancellationToken.None);
+        var zones = AggregatorStartup.ToProfiles(CampusRegistry.Embedded());
 
         Assert.NotEmpty(zones);
         Assert.All(zones, z => Assert.True(z.AreaSquareMetres > 0 && z.Capacity > 0));
     }
 
     [Fact]
-    public async Task LoadZonesAsync_CampusFile_Overrides()
+    public void ToProfiles_Zone_KeepsItsIdNameVenueAreaAndCapacity()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"badgeflow-campus-{Environment.ProcessId}-{nameof(LoadZonesAsync_CampusFile_Overrides)}.json");
-        await File.WriteAllTextAsync(path, """
+        var campus = CampusRegistry.Load("""
             {"name":"t","venues":[{"id":"v","name":"V"}],
              "zones":[{"id":"z1","name":"Z1","venue":"v","floor":"L1","kind":"expo","areaSquareMetres":12.5,"capacity":9}],
              "sensors":[{"id":"s1","zone":"z1"}]}
-            """);
-        try
-        {
-            var zone = Assert.Single(await AggregatorStartup.LoadZonesAsync(path, CancellationToken.None));
+            """u8);
 
-            Assert.Equal(new ZoneProfile("z1", "Z1", "v", 12.5, 9), zone);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal(new ZoneProfile("z1", "Z1", "v", 12.5, 9), Assert.Single(AggregatorStartup.ToProfiles(campus)));
     }
 }

@@ -102,7 +102,7 @@ public sealed class ProducerKeyBindingTests
             ["SENSOR_KEY_GROUPS"] = "a1=venetian,novalue,a1=mgm,b 2=wynn",
         };
 
-        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => ProducerSettings.FromEnvironment(n => environment.GetValueOrDefault(n)));
+        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => ProducerSettings.Read(new BadgeFlow.Runtime.EnvironmentSettings(n => environment.GetValueOrDefault(n))));
 
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains(error.Problems, p => p.Contains("'novalue'", StringComparison.Ordinal));
@@ -115,7 +115,7 @@ public sealed class ProducerKeyBindingTests
     {
         var environment = new Dictionary<string, string> { ["DELIVERY_STREAM_NAME"] = "s", ["PSEUDONYMIZATION_KEY_PARAMETER"] = "/k" };
 
-        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => ProducerSettings.FromEnvironment(n => environment.GetValueOrDefault(n)));
+        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => ProducerSettings.Read(new BadgeFlow.Runtime.EnvironmentSettings(n => environment.GetValueOrDefault(n))));
 
         Assert.Contains(error.Problems, p => p.Contains("SENSOR_KEY_GROUPS", StringComparison.Ordinal));
     }

@@ -99,7 +99,7 @@ internal static class ProducerTestKit
         new Dictionary<string, string> { [VenetianKeyId] = "venetian", [MgmKeyId] = "mgm" };
 
     /// <summary>The repository's campus (functions/campus.json), as the Producer embeds it.</summary>
-    public static readonly CampusRegistry Campus = CampusRegistry.Load(File.ReadAllBytes(RepositoryPaths.Repo("functions", "campus.json")));
+    public static readonly CampusRegistry Campus = CampusRegistry.Embedded();
 
     public static ProducerSettings Settings(int maxRecordBytes = 5100, int maxReads = 1000, int maxBodyBytes = 1_048_576)
         => new("badge-reads", "/badgeflow/key", maxRecordBytes, maxReads, maxBodyBytes, "BadgeFlow", KeyGroups);

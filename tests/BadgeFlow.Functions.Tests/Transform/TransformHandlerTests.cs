@@ -205,7 +205,7 @@ public sealed class TransformHandlerTests
         const int Limit = 16 * 1024;
         var handler = new TransformHandler(
             new BadgeReadTransformer(
-                BadgeFlow.Domain.Campus.CampusRegistry.Load(TransformStartup.ReadEmbeddedCampus()),
+                BadgeFlow.Domain.Campus.CampusRegistry.Embedded(),
                 BadgeFlow.Domain.Privacy.BadgePseudonymizer.FromBase64Key(TransformHarness.KeyBase64)),
             new TransformOptions("BadgeFlowTest", Limit),
             harness.Output,
@@ -291,7 +291,7 @@ public sealed class TransformHandlerTests
     [Fact]
     public void Read_MissingKeyParameter_NamesTheVariable()
     {
-        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => TransformSettings.Read(_ => null));
+        var error = Assert.Throws<BadgeFlow.Runtime.SettingsException>(() => TransformSettings.Read(new BadgeFlow.Runtime.EnvironmentSettings(_ => null)));
 
         Assert.Contains("PSEUDONYMIZATION_KEY_PARAMETER", error.Message, StringComparison.Ordinal);
     }

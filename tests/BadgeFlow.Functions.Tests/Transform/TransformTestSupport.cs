@@ -33,7 +33,7 @@ internal sealed class TransformHarness
 
     public static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 2, 0, TimeSpan.Zero);
 
-    private TransformHarness(TransformHandler handler, StringWriter output, FakeParameterStore store, JsonLogger logger)
+    private TransformHarness(ILambdaHandler<FirehoseTransformationEvent, FirehoseTransformationResponse> handler, StringWriter output, FakeParameterStore store, JsonLogger logger)
     {
         Handler = handler;
         Output = output;
@@ -41,7 +41,7 @@ internal sealed class TransformHarness
         Logger = logger;
     }
 
-    public TransformHandler Handler { get; }
+    public ILambdaHandler<FirehoseTransformationEvent, FirehoseTransformationResponse> Handler { get; }
 
     /// <summary>Everything the function wrote: log lines and EMF metric lines.</summary>
     public StringWriter Output { get; }

@@ -17,7 +17,7 @@ public sealed class TransformWorstCaseTests
     // Real Firehose record IDs are 56 digits; the response repeats every one.
     private const int RecordIdLength = 56;
 
-    private static readonly CampusRegistry Campus = CampusRegistry.Load(TransformStartup.ReadEmbeddedCampus());
+    private static readonly CampusRegistry Campus = CampusRegistry.Embedded();
     private static readonly BadgeReadTransformer Transformer = new(Campus, BadgePseudonymizer.FromBase64Key(TransformHarness.KeyBase64));
 
     /// <summary>The shortest valid agent line: 1-character sensor (unknown to the campus, so zone and venue are null)

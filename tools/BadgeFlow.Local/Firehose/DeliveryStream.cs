@@ -17,7 +17,7 @@ namespace BadgeFlow.Local.Firehose;
 /// depend on how the virtual clock is stepped. The processor itself takes no virtual time.</remarks>
 public sealed partial class DeliveryStream : IAsyncDisposable
 {
-    private const int MaxLambdaPayloadBytes = 6 * 1024 * 1024;
+    private const int MaxLambdaPayloadBytes = Domain.AwsQuotas.LambdaMaxSynchronousPayloadBytes;
     private static readonly TimeSpan PumpPeriod = TimeSpan.FromMilliseconds(10);
 
     private readonly DeliveryStreamSettings _settings;

@@ -12,8 +12,9 @@ namespace BadgeFlow.Local.Firehose;
 /// destination (loaded into the local warehouse) or an S3 destination (a folder), optionally with a Lambda processor.</summary>
 public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDisposable
 {
-    private const int MaxRecordBytes = 1_024_000;
-    private const int MaxBatchBytes = 4 * 1024 * 1024;
+    private const int MaxRecordBytes = Domain.AwsQuotas.FirehoseMaxRecordBytes;
+    private const int MaxBatchBytes = Domain.AwsQuotas.FirehoseMaxBatchBytes;
+    private const int MaxBatchRecords = Domain.AwsQuotas.FirehoseMaxBatchRecords;
 
     // Firehose's answer for a record it cannot take now (botocore firehose: PutRecordBatchResponseEntry.ErrorCode).
     private const string ThrottledCode = "ServiceUnavailableException";
@@ -229,7 +230,7 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
     {
         var stream = Get(input.DeliveryStreamName);
         var records = input.Records;
-        if (records is null || records.Count is < 1 or > 500)
+        if (records is null || records.Count is < 1 or > MaxBatchRecords)
         {
             throw new AwsErrorException("InvalidArgumentException", "Records must hold between 1 and 500 records.");
         }
