@@ -1,60 +1,80 @@
 using System.Text.Json.Nodes;
+using BadgeFlow.Runtime;
 using BadgeFlow.Template.Tests.Support;
 
 namespace BadgeFlow.Template.Tests;
 
 /// <summary>
-/// The environment each function gets from template.yaml against what its code reads (EnvironmentSettings calls in the
-/// function and the library types it uses). Decision: variables read with a default (MAX_RECORD_BYTES, thresholds …)
-/// need not be set — the code's default is the documented default — but every variable the template sets must be
-/// one the function reads, so a typo or a stale name fails here instead of being silently ignored in AWS.
+/// The environment each function gets from template.yaml against what its code reads (its <c>FunctionContract</c>: the
+/// variables its settings record reads, the host's, and the endpoint overrides of the services it calls). Decision:
+/// variables read with a default (MAX_RECORD_BYTES, thresholds …) need not be set — the code's default is the
+/// documented default — but every variable the template sets must be one the function reads, so a typo or a stale name
+/// fails here instead of being silently ignored in AWS.
 /// </summary>
 public sealed class FunctionSettingsTests
 {
-    /// <summary>Read by the AWS clients through the SDK-standard lookup, not EnvironmentSettings.</summary>
-    private static readonly string[] SdkStandardVariables = ["AWS_ENDPOINT_URL"];
-
     public static TheoryData<string> Functions() => SamApplication.Functions();
 
     [Theory]
     [MemberData(nameof(Functions))]
-    public void Environment_RequiredSettingsOfFunctionCode_AreSetInTemplate(string functionId)
+    public void Environment_RequiredVariablesOfTheContract_AreSetInTemplate(string functionId)
     {
-        var sources = FunctionSources.Load(SamApplication.ProjectOf(functionId));
         var environment = SamApplication.Template.Environment(functionId);
 
-        var missing = sources.SettingReads()
-            .Where(r => r.Kind == SettingKind.Required && !environment.ContainsKey(r.Variable))
-            .Select(r => $"{r.Variable} (required in {r.File})")
-            .Distinct()
+        var missing = SamApplication.ContractOf(functionId).EnvironmentVariables
+            .Where(v => v.Required && !environment.ContainsKey(v.Name))
+            .Select(v => v.Name)
             .ToList();
 
-        Assert.True(missing.Count == 0, $"{functionId} reads settings template.yaml does not set: {string.Join("; ", missing)}");
+        Assert.True(missing.Count == 0, $"{functionId} requires variables template.yaml does not set: {string.Join(", ", missing)}");
     }
 
     [Theory]
     [MemberData(nameof(Functions))]
     public void Environment_EveryVariableTheTemplateSets_IsReadByFunctionCode(string functionId)
     {
-        var sources = FunctionSources.Load(SamApplication.ProjectOf(functionId));
-        var read = sources.SettingReads().Select(r => r.Variable).ToHashSet(StringComparer.Ordinal);
+        var contract = SamApplication.ContractOf(functionId);
+        var read = contract.EnvironmentVariables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
-        var unread = SamApplication.Template.Environment(functionId).Keys
-            .Where(name => !read.Contains(name) && !(SdkStandardVariables.Contains(name) && sources.HasStringLiteral(name)))
-            .ToList();
+        var unread = SamApplication.Template.Environment(functionId).Keys.Where(name => !read.Contains(name)).ToList();
 
-        Assert.True(unread.Count == 0, $"template.yaml sets {string.Join(", ", unread)} for {functionId}, which its code never reads ({sources.Describe()}).");
+        Assert.True(unread.Count == 0,
+            $"template.yaml sets {string.Join(", ", unread)} for {functionId}, which its code never reads (it reads {string.Join(", ", read.Order(StringComparer.Ordinal))}).");
+    }
+
+    [Theory]
+    [InlineData("ProducerFunction", "DELIVERY_STREAM_NAME PSEUDONYMIZATION_KEY_PARAMETER SENSOR_KEY_GROUPS")]
+    [InlineData("TransformFunction", "PSEUDONYMIZATION_KEY_PARAMETER")]
+    [InlineData("AggregatorFunction", "REDSHIFT_DATABASE TOPIC_ARN")]
+    [InlineData("SchemaFunction", "REDSHIFT_DATABASE")]
+    public void Contract_RequiredVariables_AreTheDocumentedOnes(string functionId, string required)
+    {
+        // docs/ARCHITECTURE.md "Environment variables", written by hand: guards the contract the tests above rely on.
+        var contract = SamApplication.ContractOf(functionId);
+
+        Assert.Equal(required.Split(' ').Order(StringComparer.Ordinal), contract.EnvironmentVariables.Where(v => v.Required).Select(v => v.Name).Order(StringComparer.Ordinal));
+        Assert.Contains(contract.EnvironmentVariables, v => v.Name == "LOG_LEVEL" && !v.Required);
+        Assert.Contains(contract.EnvironmentVariables, v => v.Name == "AWS_ENDPOINT_URL" && !v.Required);
     }
 
     [Theory]
     [MemberData(nameof(Functions))]
-    public void SettingsScan_EachFunction_FindsTheCommonSettings(string functionId)
+    public void Contract_RequiredVariables_AreEachNamedWhenTheFunctionRefusesAnEmptyEnvironment(string functionId)
     {
-        // Guards the scanner itself: every function reads LOG_LEVEL (through LambdaHost); if the scan stops seeing
-        // it, the two tests above would pass vacuously.
-        var reads = FunctionSources.Load(SamApplication.ProjectOf(functionId)).SettingReads();
+        // The Required flags come from how the settings record reads; here they are checked against what it does.
+        Action read = SamApplication.ProjectOf(functionId) switch
+        {
+            "BadgeFlow.Producer" => () => global::BadgeFlow.Producer.ProducerSettings.Read(new EnvironmentSettings(_ => null)),
+            "BadgeFlow.Transform" => () => global::BadgeFlow.Transform.TransformSettings.Read(new EnvironmentSettings(_ => null)),
+            "BadgeFlow.Aggregator" => () => global::BadgeFlow.Aggregator.AggregatorSettings.Read(new EnvironmentSettings(_ => null)),
+            _ => () => global::BadgeFlow.Schema.SchemaSettings.Read(new EnvironmentSettings(_ => null)),
+        };
 
-        Assert.Contains(reads, r => r.Variable == "LOG_LEVEL");
+        var error = Assert.Throws<SettingsException>(read);
+
+        Assert.All(
+            SamApplication.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required),
+            v => Assert.Contains(error.Problems, p => p.StartsWith(v.Name + " is required", StringComparison.Ordinal)));
     }
 
     [Theory]
@@ -88,18 +108,5 @@ public sealed class FunctionSettingsTests
         Assert.True(JsonNode.DeepEquals(producer, transform), "Producer and Transform must hash badge IDs with the same key.");
         Assert.Equal("PseudonymizationKeyParameterName", producer?["Ref"]?.ToString());
         Assert.Empty(SamApplication.Template.ResourcesOfType("AWS::SSM::Parameter"));
-    }
-
-    [Fact]
-    public void SourceScanner_DocCommentExample_IsNotReadAsCode()
-    {
-        var stripped = SourceFile.Strip(
-            "/// env.Required(\"DELIVERY_STREAM_NAME\");\nvar url = \"http://x\"; // env.Required(\"NOT_CODE\")\nvar s = env.Required(\"REAL\");",
-            keepStrings: true);
-
-        Assert.DoesNotContain("DELIVERY_STREAM_NAME", stripped, StringComparison.Ordinal);
-        Assert.DoesNotContain("NOT_CODE", stripped, StringComparison.Ordinal);
-        Assert.Contains("\"http://x\"", stripped, StringComparison.Ordinal);
-        Assert.Contains("env.Required(\"REAL\")", stripped, StringComparison.Ordinal);
     }
 }

@@ -78,6 +78,19 @@ public sealed partial class OperationsDashboardTests
         Assert.Contains("#dashboards:name=${OperationsDashboard}", url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SourceScanner_DocCommentExample_IsNotReadAsCode()
+    {
+        var stripped = SourceFile.Strip(
+            "/// env.Required(\"DELIVERY_STREAM_NAME\");\nvar url = \"http://x\"; // env.Required(\"NOT_CODE\")\nvar s = env.Required(\"REAL\");",
+            keepStrings: true);
+
+        Assert.DoesNotContain("DELIVERY_STREAM_NAME", stripped, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT_CODE", stripped, StringComparison.Ordinal);
+        Assert.Contains("\"http://x\"", stripped, StringComparison.Ordinal);
+        Assert.Contains("env.Required(\"REAL\")", stripped, StringComparison.Ordinal);
+    }
+
     private static Regex EmfCall(string metric) =>
         new($@"\.(Count|Record|Bytes|Milliseconds)\(""{Regex.Escape(metric)}""", RegexOptions.CultureInvariant);
 

@@ -116,7 +116,7 @@ public sealed partial class SamConfigTests
             }
         }
 
-        var required = FunctionSources.Load(SamApplication.ProjectOf(functionId)).SettingReads().Where(r => r.Kind == SettingKind.Required).Select(r => r.Variable).Distinct();
+        var required = SamApplication.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required).Select(v => v.Name);
 
         Assert.All(required, name => Assert.False(string.IsNullOrWhiteSpace(values.GetValueOrDefault(name)), $"env.local.json gives {functionId} no {name}."));
     }

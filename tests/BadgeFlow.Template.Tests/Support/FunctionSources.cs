@@ -5,47 +5,15 @@ using BadgeFlow.Testing;
 
 namespace BadgeFlow.Template.Tests.Support;
 
-/// <summary>How a function reads a setting through <c>EnvironmentSettings</c>.</summary>
-internal enum SettingKind
-{
-    /// <summary><c>Required("X")</c> or <c>Uri("X", required: true)</c>: the function fails to start without it.</summary>
-    Required,
-
-    /// <summary><c>Optional("X")</c>: may be unset (e.g. one of two alternatives).</summary>
-    Optional,
-
-    /// <summary>Read with a default (<c>Optional("X", d)</c>, <c>Int32("X", d)</c>, <c>Double</c>, <c>Choice</c>, <c>Enum</c>,
-    /// <c>Uri</c>), or directly with <c>Environment.GetEnvironmentVariable</c> (LOG_LEVEL, read before settings exist).</summary>
-    Defaulted,
-}
-
-internal sealed record SettingRead(string Variable, SettingKind Kind, string File);
-
-internal sealed record ClientCall(string Method, string Action, string File);
-
 /// <summary>
 /// The C# a deployed function runs: its own project and the types it uses from the libraries it references (found by
-/// following type names from its own files through the libraries' files, so a library type the function never names,
-/// such as another function's settings reader, does not count). Comments are removed before anything is read, so a
-/// doc-comment example is not mistaken for code.
+/// following type names from its own files through the libraries' files, so a library type the function never names
+/// does not count). Comments are removed before anything is read, so a doc-comment example is not mistaken for code.
+/// Only the dashboard test reads it (which metrics a function emits); settings and AWS actions are declared as data
+/// (each function's <c>FunctionContract</c>).
 /// </summary>
-internal sealed partial class FunctionSources
+internal sealed class FunctionSources
 {
-    /// <summary>The thin AWS clients' operations (BadgeFlow.Aws) and the IAM action each one needs.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ActionByClientMethod = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["PutRecordBatchAsync"] = "firehose:PutRecordBatch",
-        ["PutRecordAsync"] = "firehose:PutRecord",
-        ["ExecuteStatementAsync"] = "redshift-data:ExecuteStatement",
-        ["BatchExecuteStatementAsync"] = "redshift-data:BatchExecuteStatement",
-        ["DescribeStatementAsync"] = "redshift-data:DescribeStatement",
-        ["GetStatementResultAsync"] = "redshift-data:GetStatementResult",
-        ["CancelStatementAsync"] = "redshift-data:CancelStatement",
-        ["PublishAsync"] = "sns:Publish",
-        ["GetSecureStringAsync"] = "ssm:GetParameter",
-        ["GetParameterAsync"] = "ssm:GetParameter",
-    };
-
     private FunctionSources(string project, IReadOnlyList<SourceFile> files)
     {
         Project = project;
@@ -88,101 +56,6 @@ internal sealed partial class FunctionSources
         return new FunctionSources(project, included);
     }
 
-    /// <summary>Every <c>EnvironmentSettings</c> (or direct <c>GetEnvironmentVariable</c>) read, with constant names (<c>const string X = "NAME"</c>) resolved.</summary>
-    public IReadOnlyList<SettingRead> SettingReads()
-    {
-        var constants = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Files)
-        {
-            foreach (Match constant in StringConstant().Matches(file.WithoutComments))
-            {
-                constants[constant.Groups[1].Value] = constant.Groups[2].Value;
-            }
-        }
-
-        var reads = new List<SettingRead>();
-        foreach (var file in Files)
-        {
-            foreach (Match call in SettingsCall().Matches(file.WithoutComments))
-            {
-                var variable = call.Groups["literal"].Success
-                    ? call.Groups["literal"].Value
-                    : constants.GetValueOrDefault(call.Groups["identifier"].Value.Split('.')[^1]);
-                if (variable is null || !EnvironmentVariableName().IsMatch(variable))
-                {
-                    continue;
-                }
-
-                var method = call.Groups["method"].Value;
-                var rest = file.WithoutComments.Substring(call.Index + call.Length, Math.Min(160, file.WithoutComments.Length - call.Index - call.Length));
-                var argumentsEnd = rest.IndexOf(';', StringComparison.Ordinal);
-                var arguments = argumentsEnd < 0 ? rest : rest[..argumentsEnd];
-                var kind = method switch
-                {
-                    "Required" => SettingKind.Required,
-                    "Uri" when RequiredTrue().IsMatch(arguments) => SettingKind.Required,
-                    "Optional" when arguments.TrimStart().StartsWith(')') => SettingKind.Optional,
-                    _ => SettingKind.Defaulted,
-                };
-                reads.Add(new SettingRead(variable, kind, file.RelativePath));
-            }
-        }
-
-        return reads;
-    }
-
-    /// <summary>Calls of the AWS clients' operations (<c>x.PutRecordBatchAsync(</c>, not their declarations) that the
-    /// function can reach: anywhere in its own project, and in a library method only when that method is called from
-    /// the function's code or from another reachable library method (a shared statement runner's batch path does not
-    /// count for a function that only queries).</summary>
-    public IReadOnlyList<ClientCall> ClientCalls()
-    {
-        var own = Files.Where(f => f.RelativePath.StartsWith($"functions{Path.DirectorySeparatorChar}{Project}{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToHashSet();
-        var called = new HashSet<string>(own.SelectMany(f => CalledNames(f.CodeOnly)), StringComparer.Ordinal);
-        var libraryMethods = Files.Where(f => !own.Contains(f)).SelectMany(f => f.Methods).ToList();
-        var reachable = new HashSet<MethodSpan>();
-        bool grew;
-        do
-        {
-            grew = false;
-            foreach (var method in libraryMethods.Where(m => !reachable.Contains(m) && called.Contains(m.Name)))
-            {
-                reachable.Add(method);
-                called.UnionWith(CalledNames(method.File.CodeOnly[method.Start..method.End]));
-                grew = true;
-            }
-        }
-        while (grew);
-
-        var calls = new List<ClientCall>();
-        foreach (var file in Files)
-        {
-            foreach (Match call in MemberCall().Matches(file.CodeOnly))
-            {
-                if (!ActionByClientMethod.TryGetValue(call.Groups[1].Value, out var action))
-                {
-                    continue;
-                }
-
-                var enclosing = file.Methods.Where(m => m.Start <= call.Index && call.Index < m.End).MaxBy(m => m.Start);
-                if (own.Contains(file) || enclosing is null || reachable.Contains(enclosing))
-                {
-                    calls.Add(new ClientCall(call.Groups[1].Value, action, file.RelativePath));
-                }
-            }
-        }
-
-        return calls;
-    }
-
-    private static IEnumerable<string> CalledNames(string code) => CallName().Matches(code).Select(m => m.Groups[1].Value);
-
-    /// <summary>Whether <paramref name="text"/> is a string literal in the function's code, or the start of one followed
-    /// by '_' (as in <c>"AWS_ENDPOINT_URL_" + service</c>, which also reads the plain name).</summary>
-    public bool HasStringLiteral(string text) =>
-        Files.Any(f => f.WithoutComments.Contains('"' + text + '"', StringComparison.Ordinal)
-                       || f.WithoutComments.Contains('"' + text + '_', StringComparison.Ordinal));
-
     public string Describe() => $"{Project}: {string.Join(", ", Files.Select(f => f.RelativePath))}";
 
     private static IEnumerable<string> ReferencedProjects(string projectFile)
@@ -211,27 +84,7 @@ internal sealed partial class FunctionSources
                         && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(SourceFile.Read);
-
-    [GeneratedRegex(@"\b(?:const|static\s+readonly)\s+string\s+(\w+)\s*=\s*""([^""]*)""")]
-    private static partial Regex StringConstant();
-
-    [GeneratedRegex("""\.\s*(?<method>Required|Optional|Int32|Double|Choice|Enum\s*<[^>]*>|Uri|GetEnvironmentVariable)\s*\(\s*(?:name\s*:\s*)?(?:"(?<literal>[^"]+)"|(?<identifier>[A-Za-z_][\w.]*))""")]
-    private static partial Regex SettingsCall();
-
-    [GeneratedRegex(@"required\s*:\s*true|,\s*true\s*\)")]
-    private static partial Regex RequiredTrue();
-
-    [GeneratedRegex("^[A-Z][A-Z0-9_]+$")]
-    private static partial Regex EnvironmentVariableName();
-
-    [GeneratedRegex(@"\.\s*([A-Z]\w*Async)\s*(?:<[^>()]*>)?\s*\(")]
-    private static partial Regex MemberCall();
-
-    [GeneratedRegex(@"\b([A-Za-z_]\w*)\s*(?:<[^<>()]*>)?\s*\(")]
-    private static partial Regex CallName();
 }
-
-internal sealed record MethodSpan(string Name, int Start, int End, SourceFile File);
 
 /// <summary>One C# file: its text without comments, and without comments or string literals (for names in code).</summary>
 internal sealed partial class SourceFile
@@ -242,7 +95,6 @@ internal sealed partial class SourceFile
         WithoutComments = withoutComments;
         CodeOnly = codeOnly;
         DeclaredTypes = [.. TypeDeclaration().Matches(codeOnly).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal)];
-        Methods = FindMethods();
     }
 
     public string RelativePath { get; }
@@ -252,9 +104,6 @@ internal sealed partial class SourceFile
     public string CodeOnly { get; }
 
     public IReadOnlyList<string> DeclaredTypes { get; }
-
-    /// <summary>Methods, constructors and local functions with a body, as spans of <see cref="CodeOnly"/>.</summary>
-    public IReadOnlyList<MethodSpan> Methods { get; }
 
     public static SourceFile Read(string path)
     {
@@ -347,81 +196,6 @@ internal sealed partial class SourceFile
         return output.ToString();
     }
 
-    private List<MethodSpan> FindMethods()
-    {
-        var methods = new List<MethodSpan>();
-        var code = CodeOnly;
-        foreach (Match declaration in MethodDeclaration().Matches(code))
-        {
-            var close = Matching(code, declaration.Index + declaration.Length - 1, '(', ')');
-            if (close < 0)
-            {
-                continue;
-            }
-
-            // Past the parameter list: constraints or a constructor initializer, then a block, an arrow or a ';'.
-            var i = close + 1;
-            while (i < code.Length && code[i] != '{' && code[i] != ';' && !(code[i] == '=' && i + 1 < code.Length && code[i + 1] == '>'))
-            {
-                i = code[i] == '(' ? Matching(code, i, '(', ')') + 1 : i + 1;
-                if (i <= 0)
-                {
-                    break;
-                }
-            }
-
-            if (i <= 0 || i >= code.Length || code[i] == ';')
-            {
-                continue;
-            }
-
-            int end;
-            if (code[i] == '{')
-            {
-                end = Matching(code, i, '{', '}');
-            }
-            else
-            {
-                end = i;
-                var depth = 0;
-                while (end < code.Length && !(code[end] == ';' && depth == 0))
-                {
-                    depth += code[end] is '(' or '{' or '[' ? 1 : code[end] is ')' or '}' or ']' ? -1 : 0;
-                    end++;
-                }
-            }
-
-            if (end > i)
-            {
-                methods.Add(new MethodSpan(declaration.Groups[1].Value, declaration.Index, Math.Min(end + 1, code.Length), this));
-            }
-        }
-
-        return methods;
-    }
-
-    /// <summary>Index of the bracket closing the one at <paramref name="open"/>, or -1.</summary>
-    private static int Matching(string code, int open, char opening, char closing)
-    {
-        var depth = 0;
-        for (var i = open; i < code.Length; i++)
-        {
-            if (code[i] == opening)
-            {
-                depth++;
-            }
-            else if (code[i] == closing && --depth == 0)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     [GeneratedRegex(@"\b(?:class|record|struct|interface|enum)\s+(?:class\s+|struct\s+)?([A-Z]\w*)")]
     private static partial Regex TypeDeclaration();
-
-    [GeneratedRegex(@"(?:\b(?:public|private|internal|protected|static|async|override|virtual|sealed|extern|unsafe|partial)\s+)+(?:[\w<>\[\]?,.()\s]+?\s+)?(\w+)\s*(?:<[^<>()]*>)?\s*\(")]
-    private static partial Regex MethodDeclaration();
 }
