@@ -3,6 +3,24 @@ namespace BadgeFlow.Runtime.Tests;
 public sealed class EnvironmentSettingsTests
 {
     [Fact]
+    public void Variables_AfterReading_ListEachNameOnceInOrderWithWhetherItIsRequired()
+    {
+        var env = Settings(new() { ["B"] = "2" });
+
+        env.Optional("A");
+        env.Int32("B", defaultValue: 1);
+        env.Required("C");
+        env.Optional("A", "x");
+        env.Uri("D", required: true);
+        env.Double("E", defaultValue: 0.5);
+        env.Required("A");
+
+        Assert.Equal(
+            [new SettingVariable("A", true), new SettingVariable("B", false), new SettingVariable("C", true), new SettingVariable("D", true), new SettingVariable("E", false)],
+            env.Variables);
+    }
+
+    [Fact]
     public void ThrowIfInvalid_SeveralProblems_OneExceptionNamesEveryVariable()
     {
         var env = Settings(new()
