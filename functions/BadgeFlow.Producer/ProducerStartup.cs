@@ -3,7 +3,6 @@ using BadgeFlow.Aws.Http;
 using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Domain.Packing;
-using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 
@@ -24,8 +23,7 @@ public static class ProducerStartup
 
         var keys = SensorKeyBinding.Create(
             await CampusRegistry.LoadAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false), settings.SensorKeyGroups);
-        var key = await parameters.GetSecureStringAsync(settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
-        var pseudonymizer = BadgePseudonymizer.FromBase64Key(key);
+        var pseudonymizer = await PseudonymizationKey.LoadAsync(parameters, settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
         log.Information("Producer ready: stream {DeliveryStream}, records up to {MaxRecordBytes} bytes, {KeyCount} API keys bound to key groups",
             settings.DeliveryStreamName, settings.MaxRecordBytes, keys.GroupByKeyId.Count);
 

@@ -1,6 +1,5 @@
 using BadgeFlow.Aws.Ssm;
 using BadgeFlow.Domain.Campus;
-using BadgeFlow.Domain.Privacy;
 using BadgeFlow.Runtime;
 using BadgeFlow.Runtime.Events;
 
@@ -20,18 +19,7 @@ public static class TransformStartup
 
         var campus = await CampusRegistry.LoadAsync(settings.CampusFile, cancellationToken).ConfigureAwait(false);
 
-        var key = await parameters.GetSecureStringAsync(settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
-        BadgePseudonymizer pseudonymizer;
-        try
-        {
-            pseudonymizer = BadgePseudonymizer.FromBase64Key(key);
-        }
-        catch (ArgumentException e)
-        {
-            // Name the parameter, never the value.
-            throw new InvalidOperationException(
-                $"The SSM parameter {settings.KeyParameterName} does not hold a usable pseudonymization key: {e.Message}", e);
-        }
+        var pseudonymizer = await PseudonymizationKey.LoadAsync(parameters, settings.KeyParameterName, cancellationToken).ConfigureAwait(false);
 
         log.Information(
             "Campus {Campus} loaded from {CampusSource}: {VenueCount} venues, {ZoneCount} zones, {SensorCount} sensors",
