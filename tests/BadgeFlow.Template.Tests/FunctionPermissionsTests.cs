@@ -23,7 +23,7 @@ public sealed class FunctionPermissionsTests
     [MemberData(nameof(Functions))]
     public void Role_ActionsTheFunctionDeclares_AreAllGranted(string functionId)
     {
-        var declared = SamApplication.ContractOf(functionId).IamActions;
+        var declared = FunctionContracts.ContractOf(functionId).IamActions;
         var granted = GrantedActions(functionId);
 
         var missing = declared.Where(a => !granted.Contains(a)).ToList();
@@ -35,7 +35,7 @@ public sealed class FunctionPermissionsTests
     [MemberData(nameof(Functions))]
     public void Role_GrantedActions_AreOnlyDeclaredCallsAndWhatAwsNeedsForTheFunction(string functionId)
     {
-        var called = SamApplication.ContractOf(functionId).IamActions.ToHashSet(StringComparer.Ordinal);
+        var called = FunctionContracts.ContractOf(functionId).IamActions.ToHashSet(StringComparer.Ordinal);
         var allowed = new HashSet<string>(called, StringComparer.Ordinal);
 
         // Lambda writes the function's stdout to its log group with the execution role.
@@ -182,7 +182,7 @@ public sealed class FunctionPermissionsTests
     {
         // Guards the data: docs/ARCHITECTURE.md "AWS actions each function calls", written by hand; an empty or
         // shrunken contract would let the checks above pass vacuously.
-        Assert.Equal(actions.Split(' ').Order(StringComparer.Ordinal), SamApplication.ContractOf(functionId).IamActions.Order(StringComparer.Ordinal));
+        Assert.Equal(actions.Split(' ').Order(StringComparer.Ordinal), FunctionContracts.ContractOf(functionId).IamActions.Order(StringComparer.Ordinal));
     }
 
     private static IReadOnlyList<IamStatement> Statements(string functionId) =>

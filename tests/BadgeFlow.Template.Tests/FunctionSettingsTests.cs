@@ -21,7 +21,7 @@ public sealed class FunctionSettingsTests
     {
         var environment = SamApplication.Template.Environment(functionId);
 
-        var missing = SamApplication.ContractOf(functionId).EnvironmentVariables
+        var missing = FunctionContracts.ContractOf(functionId).EnvironmentVariables
             .Where(v => v.Required && !environment.ContainsKey(v.Name))
             .Select(v => v.Name)
             .ToList();
@@ -33,7 +33,7 @@ public sealed class FunctionSettingsTests
     [MemberData(nameof(Functions))]
     public void Environment_EveryVariableTheTemplateSets_IsReadByFunctionCode(string functionId)
     {
-        var contract = SamApplication.ContractOf(functionId);
+        var contract = FunctionContracts.ContractOf(functionId);
         var read = contract.EnvironmentVariables.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
 
         var unread = SamApplication.Template.Environment(functionId).Keys.Where(name => !read.Contains(name)).ToList();
@@ -50,7 +50,7 @@ public sealed class FunctionSettingsTests
     public void Contract_RequiredVariables_AreTheDocumentedOnes(string functionId, string required)
     {
         // docs/ARCHITECTURE.md "Environment variables", written by hand: guards the contract the tests above rely on.
-        var contract = SamApplication.ContractOf(functionId);
+        var contract = FunctionContracts.ContractOf(functionId);
 
         Assert.Equal(required.Split(' ').Order(StringComparer.Ordinal), contract.EnvironmentVariables.Where(v => v.Required).Select(v => v.Name).Order(StringComparer.Ordinal));
         Assert.Contains(contract.EnvironmentVariables, v => v.Name == "LOG_LEVEL" && !v.Required);
@@ -73,7 +73,7 @@ public sealed class FunctionSettingsTests
         var error = Assert.Throws<SettingsException>(read);
 
         Assert.All(
-            SamApplication.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required),
+            FunctionContracts.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required),
             v => Assert.Contains(error.Problems, p => p.StartsWith(v.Name + " is required", StringComparison.Ordinal)));
     }
 

@@ -116,7 +116,7 @@ public sealed partial class SamConfigTests
             }
         }
 
-        var required = SamApplication.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required).Select(v => v.Name);
+        var required = FunctionContracts.ContractOf(functionId).EnvironmentVariables.Where(v => v.Required).Select(v => v.Name);
 
         Assert.All(required, name => Assert.False(string.IsNullOrWhiteSpace(values.GetValueOrDefault(name)), $"env.local.json gives {functionId} no {name}."));
     }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using BadgeFlow.Aws;
 using BadgeFlow.Testing;
 
 namespace BadgeFlow.Template.Tests.Support;
@@ -23,16 +22,6 @@ internal static class SamApplication
         Assert.EndsWith("Function", functionLogicalId, StringComparison.Ordinal);
         return "BadgeFlow." + functionLogicalId[..^"Function".Length];
     }
-
-    /// <summary>What the function's code declares it reads and calls (its settings record's <c>Contract</c>).</summary>
-    public static FunctionContract ContractOf(string functionLogicalId) => ProjectOf(functionLogicalId) switch
-    {
-        "BadgeFlow.Producer" => global::BadgeFlow.Producer.ProducerSettings.Contract,
-        "BadgeFlow.Transform" => global::BadgeFlow.Transform.TransformSettings.Contract,
-        "BadgeFlow.Aggregator" => global::BadgeFlow.Aggregator.AggregatorSettings.Contract,
-        "BadgeFlow.Schema" => global::BadgeFlow.Schema.SchemaSettings.Contract,
-        var project => throw new InvalidOperationException($"{functionLogicalId} ({project}) has no FunctionContract known to the template tests."),
-    };
 
     public static TheoryData<string> Functions()
     {
