@@ -17,24 +17,30 @@ public static class CommandLineApp
 
     public const string Name = "badgeflow-local";
 
-    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         var app = new CommandApp();
-        app.Configure(Configure);
-        return app.RunAsync(args, cancellationToken);
+        app.Configure(config => Configure(config, args, Console.Error));
+        // Without a command the help is printed, and the exit code says the command line was not usable.
+        return args.Length == 0
+            ? await app.RunAsync(["--help"], cancellationToken).ConfigureAwait(false) is Ok ? Usage : Failed
+            : await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every command with its description, and the exit codes; the tests configure their tester with it.</summary>
-    public static void Configure(IConfigurator config)
+    /// <summary>Every command with its description, and the exit codes; failures are written to
+    /// <paramref name="errors"/> (stderr). The tests configure their tester with it.</summary>
+    public static void Configure(IConfigurator config, IReadOnlyList<string> args, TextWriter errors)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(errors);
         config.SetApplicationName(Name);
         config.Settings.Culture = CultureInfo.InvariantCulture;
         // A mistyped option is an error, not an argument silently ignored.
         config.Settings.StrictParsing = true;
         config.CancellationExitCode(Failed);
-        config.SetExceptionHandler(Handle);
+        config.SetExceptionHandler((exception, _) => Handle(exception, args, errors));
 
         config.AddCommand<DemoCommand>("demo")
             .WithDescription("Start everything, play a simulated conference fast, show the reports as they are published and a closing account. "
@@ -56,24 +62,54 @@ public static class CommandLineApp
     }
 
     /// <summary>Every failure ends here, on stderr: a wrong command line exits 2, anything else 1.</summary>
-    private static int Handle(Exception exception, ITypeResolver? resolver)
+    private static int Handle(Exception exception, IReadOnlyList<string> args, TextWriter errors)
     {
         switch (exception)
         {
-            case CommandAppException or UsageException:
-                Console.Error.WriteLine($"{Name}: {exception.Message}");
+            case CommandAppException:
+                errors.WriteLine($"{Name}: {NameTheOption(exception, args)}");
+                return Usage;
+            case UsageException:
+                errors.WriteLine($"{Name}: {exception.Message}");
                 return Usage;
             case OperationCanceledException:
-                Console.Error.WriteLine($"{Name}: stopped.");
+                errors.WriteLine($"{Name}: stopped.");
                 return Failed;
             case SensorApiRefusedException or CampusRegistryException:
                 // Known refusals say what to fix; a stack trace would only hide that.
-                Console.Error.WriteLine($"{Name}: {exception.Message}");
+                errors.WriteLine($"{Name}: {exception.Message}");
                 return Failed;
             default:
-                Console.Error.WriteLine($"{Name}: failed: {exception}");
+                errors.WriteLine($"{Name}: {args.FirstOrDefault()} failed: {exception}");
                 return Failed;
         }
+    }
+
+    /// <summary>
+    /// Spectre's conversion error ("Failed to convert 'abc' to Int32.") names the value, not the option: put the option
+    /// the value was given to in front of it (<c>--minutes abc</c> or <c>--minutes=abc</c>).
+    /// </summary>
+    internal static string NameTheOption(Exception exception, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(args);
+        const string Prefix = "Failed to convert '";
+        var message = exception.Message;
+        var end = message.StartsWith(Prefix, StringComparison.Ordinal) ? message.IndexOf("' to ", Prefix.Length, StringComparison.Ordinal) : -1;
+        if (end < 0)
+        {
+            return message;
+        }
+
+        var value = message[Prefix.Length..end];
+        var options = args
+            .Select((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && arg.EndsWith("=" + value, StringComparison.Ordinal)
+                ? arg[..^(value.Length + 1)]
+                : i > 0 && arg == value && args[i - 1].StartsWith("--", StringComparison.Ordinal) ? args[i - 1] : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return options.Length == 0 ? message : $"{string.Join(", ", options)}: {message}";
     }
 
     /// <summary>Structured JSON log lines on stderr, so stdout stays the command's own output (tables, account).</summary>
