@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Simulator;
@@ -17,6 +18,10 @@ public static class CommandLineApp
 
     public const string Name = "badgeflow-local";
 
+    // Spectre.Console.Cli binds settings by reflection and marks CommandApp RequiresDynamicCode. The tool runs on the JIT
+    // (dotnet run, never published AOT), where that reflection works; the members it reads are kept by the annotations
+    // of Add below, so this one call is the only exception to the analyzers.
+    [UnconditionalSuppressMessage("AOT", "IL3050:RequiresDynamicCode", Justification = "The tool runs on the JIT, not Native AOT.")]
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -42,24 +47,37 @@ public static class CommandLineApp
         config.CancellationExitCode(Failed);
         config.SetExceptionHandler((exception, _) => Handle(exception, args, errors));
 
-        config.AddCommand<DemoCommand>("demo")
+        Add<DemoCommand, DemoSettings>(config, "demo")
             .WithDescription("Start everything, play a simulated conference fast, show the reports as they are published and a closing account. "
                 + "Exits 1 unless lost = 0, at least 8 reports, the truly densest zone in each report's top 3 and occupancy wMAPE at most 15 %.")
             .WithExample("demo", "--minutes", "30");
-        config.AddCommand<UpCommand>("up")
+        Add<UpCommand, UpSettings>(config, "up")
             .WithDescription("Start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C.")
             .WithExample("up", "--speed", "60", "--api-keys", "venetian=KEY");
-        config.AddCommand<SimulateCommand>("simulate")
+        Add<SimulateCommand, SimulateSettings>(config, "simulate")
             .WithDescription("Play a simulated conference against any sensor API (local or deployed).")
             .WithExample("simulate", "--api-url", "http://127.0.0.1:3000/", "--api-keys", "venetian=KEY,mgm=KEY", "--attendees", "2000");
-        config.AddCommand<AccuracyCommand>("accuracy")
+        Add<AccuracyCommand, AccuracySettings>(config, "accuracy")
             .WithDescription("Play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and compare "
                 + "every report with the simulator's ground truth, today's estimator beside the presence one.")
             .WithExample("accuracy", "--seeds", "1", "--scenario", "crush", "--details");
-        config.AddCommand<InvokeCommand>("invoke")
+        Add<InvokeCommand, InvokeSettings>(config, "invoke")
             .WithDescription("Run one function with an event file, as sam local invoke does, and print its response (stdout) and logs (stderr).")
             .WithExample("invoke", "Aggregator", "--event", "events/aggregator/backfill.json");
     }
+
+    /// <summary>
+    /// Registers a command. Spectre.Console.Cli 0.57 declares no DynamicallyAccessedMembers on AddCommand, yet reflects on
+    /// the command's constructors (to create it, injecting the console) and on the settings' properties and their option
+    /// attributes: the annotations keep exactly those should the tool ever be trimmed.
+    /// </summary>
+    private static ICommandConfigurator Add<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCommand,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties)] TSettings>(
+        IConfigurator config, string name)
+        where TCommand : class, ICommand<TSettings>
+        where TSettings : CommandSettings =>
+        config.AddCommand<TCommand>(name);
 
     /// <summary>Every failure ends here, on stderr: a wrong command line exits 2, anything else 1.</summary>
     private static int Handle(Exception exception, IReadOnlyList<string> args, TextWriter errors)
