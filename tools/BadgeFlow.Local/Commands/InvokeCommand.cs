@@ -20,7 +20,7 @@ public sealed class InvokeSettings : ToolSettings
     public string Function { get; init; } = "";
 
     [CommandOption("--event <FILE>", isRequired: true)]
-    [Description("The event, as sam local invoke takes it (events/*.json). Required.")]
+    [Description("The event, as sam local invoke takes it (events/*.json).")]
     public string EventFile { get; init; } = "";
 
     [CommandOption("--work <DIR>")]
