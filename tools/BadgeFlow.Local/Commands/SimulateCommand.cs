@@ -116,9 +116,9 @@ public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<Simulat
     {
         ArgumentNullException.ThrowIfNull(settings);
         var terminal = Terminal.For(console, settings.Plain);
-        // Validation set both (it refuses a command line without them).
-        var apiUrl = settings.ApiUrl!;
-        var apiKeys = settings.ApiKeys!;
+        // Validation set both: it refuses a command line without them.
+        var apiUrl = settings.ApiUrl ?? throw new InvalidOperationException("simulate ran without a validated --api-url.");
+        var apiKeys = settings.ApiKeys ?? throw new InvalidOperationException("simulate ran without validated --api-keys.");
         var registry = CampusRegistry.Load(await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false));
         var plan = await terminal.StatusAsync(
             $"Planning a {settings.Conference.Duration.TotalMinutes:0}-minute conference for {settings.Conference.Attendees:N0} attendees (seed {settings.Conference.Seed})",
