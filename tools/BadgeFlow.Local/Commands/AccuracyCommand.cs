@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using BadgeFlow.Aggregator;
@@ -11,41 +12,56 @@ using BadgeFlow.Domain.Reads;
 using BadgeFlow.Local.Simulator;
 using BadgeFlow.Local.Warehouse;
 using BadgeFlow.Transform;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-public sealed record AccuracySettings
+/// <summary>The options of <c>accuracy</c>.</summary>
+public sealed class AccuracySettings : ToolSettings
 {
-    public int Attendees { get; init; } = 20_000;
+    [CommandOption("--attendees <N>")]
+    [Description("Simulated attendees per conference (100 to 200,000).")]
+    [DefaultValue(20_000)]
+    public int Attendees { get; init; }
 
-    public int Seeds { get; init; } = 3;
+    [CommandOption("--seeds <N>")]
+    [Description("Conferences played per scenario, one per seed (1 to 20).")]
+    [DefaultValue(3)]
+    public int Seeds { get; init; }
 
-    public int FirstSeed { get; init; } = 2026;
+    [CommandOption("--seed <N>")]
+    [Description("The first seed; the others follow it.")]
+    [DefaultValue(2026)]
+    public int FirstSeed { get; init; }
 
-    public TimeSpan PresenceTimeout { get; init; } = TimeSpan.FromMinutes(AggregatorSettings.DefaultPresenceTimeoutMinutes);
+    [CommandOption("--presence-timeout <MINUTES>")]
+    [Description("Presence timeout of the estimator compared with today's (1 to 240), as PRESENCE_TIMEOUT_MINUTES.")]
+    [DefaultValue(AggregatorSettings.DefaultPresenceTimeoutMinutes)]
+    public int PresenceTimeoutMinutes { get; init; }
 
+    [CommandOption("--scenario <NAME>")]
+    [Description("Play only this scenario (nominal, \"detection 0.7\", \"presence 12 min\", \"dead sensor\", \"short expo visits\", crush).")]
     public string? Scenario { get; init; }
 
+    [CommandOption("--campus <FILE>")]
+    [Description("Campus registry (zones, sensors, key groups); default functions/campus.json of the repository.")]
     public string? CampusFile { get; init; }
 
-    /// <summary>Also print each window whose truly densest zone the report does not rank first, and the crush corridor.</summary>
+    [CommandOption("--details")]
+    [Description("Also print each window whose densest zone the report misses, and the crush corridor.")]
     public bool Details { get; init; }
 
-    public static AccuracySettings From(CommandLineArguments a)
+    public TimeSpan PresenceTimeout => TimeSpan.FromMinutes(PresenceTimeoutMinutes);
+
+    protected override void Check(OptionErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        var settings = new AccuracySettings
-        {
-            Attendees = a.Int32("attendees", 20_000, 100, 200_000),
-            Seeds = a.Int32("seeds", 3, 1, 20),
-            FirstSeed = a.Int32("seed", 2026, int.MinValue, int.MaxValue - 20),
-            PresenceTimeout = TimeSpan.FromMinutes(a.Int32("presence-timeout", AggregatorSettings.DefaultPresenceTimeoutMinutes, 1, 240)),
-            Scenario = a.String("scenario"),
-            CampusFile = a.String("campus"),
-            Details = a.Flag("details"),
-        };
-        a.ThrowIfUnknown();
-        return settings;
+        ArgumentNullException.ThrowIfNull(errors);
+        errors.WholeNumber("attendees", Attendees, 100, 200_000);
+        errors.WholeNumber("seeds", Seeds, 1, 20);
+        // The seeds played are FirstSeed..FirstSeed+Seeds-1: leave room for them.
+        errors.WholeNumber("seed", FirstSeed, int.MinValue, int.MaxValue - 20);
+        errors.WholeNumber("presence-timeout", PresenceTimeoutMinutes, 1, 240);
     }
 }
 
@@ -80,12 +96,14 @@ public sealed record AccuracyScenario(string Name, Func<ConferenceOptions, Confe
 /// report with the simulator's ground truth, for today's estimator (latest read within the window) and the presence
 /// timeout one.
 /// </summary>
-public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal)
+public sealed class AccuracyCommand(IAnsiConsole console) : AsyncCommand<AccuracySettings>
 {
     private static readonly DateTimeOffset EventStart = new(2026, 11, 25, 8, 0, 0, TimeSpan.Zero);
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, AccuracySettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var terminal = Terminal.For(console, settings.Plain);
         var bytes = await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false);
         var registry = CampusRegistry.Load(bytes);
         var campus = SimulatedCampus.From(registry);
@@ -122,7 +140,7 @@ public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal
                     runs[e].Add(Judge(plan, reports));
                     if (settings.Details)
                     {
-                        PrintDetails(scenario.Name, estimators[e].Name, options.Seed, plan, reports);
+                        PrintDetails(terminal, scenario.Name, estimators[e].Name, options.Seed, plan, reports);
                     }
                 }
             }
@@ -143,7 +161,7 @@ public sealed class AccuracyCommand(AccuracySettings settings, Terminal terminal
         return CommandLineApp.Ok;
     }
 
-    private void PrintDetails(string scenario, string estimator, int seed, ConferencePlan plan, IReadOnlyList<(WindowCrowd Truth, DensityReport Report)> reports)
+    private static void PrintDetails(Terminal terminal, string scenario, string estimator, int seed, ConferencePlan plan, IReadOnlyList<(WindowCrowd Truth, DensityReport Report)> reports)
     {
         foreach (var (truth, report) in reports)
         {

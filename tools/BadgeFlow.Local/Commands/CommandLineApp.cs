@@ -1,95 +1,133 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Simulator;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-/// <summary>The <c>badgeflow-local</c> command line: picks the command, parses its options, maps failures to exit codes.</summary>
+/// <summary>The <c>badgeflow-local</c> command line: its commands (Spectre.Console.Cli parses, validates and writes the
+/// help) and how failures map to exit codes.</summary>
 public static class CommandLineApp
 {
     public const int Ok = 0;
     public const int Failed = 1;
     public const int Usage = 2;
 
-    public const string Help = """
-        badgeflow-local — BadgeFlow's whole pipeline on one machine (no AWS account, no Docker).
+    public const string Name = "badgeflow-local";
 
-        Commands:
-          demo       start everything, play a simulated conference fast, show the reports as they are published and a
-                     closing account; exits 1 unless lost = 0, at least 8 reports, the truly densest zone in each report's top 3
-                     and occupancy wMAPE at most 15%
-                       --attendees 20000  --minutes 120  --seed 2026  --speed 60 (simulated seconds per real second)
-                       --work .badgeflow/demo (wiped at start)  --dashboard-port 3001  --aws-port 4566  --api-port 3000
-                       --producers 2  --invalid-rate 0.0005  --concurrency 4  --campus functions/campus.json  --plain
-                       Firehose timing (virtual seconds): --copy-base-seconds 10  --copy-seconds-per-mb 1
-                       --cold-warehouse-seconds 30  --copy-backlog-seconds 0
-          up         start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C
-                       --work .badgeflow  --aws-port 4566  --api-port 3000  --dashboard-port 3001  --speed 1  --producers 2
-                       --api-keys group=key,… (default: a random key per key group, printed)  --no-build (run the functions as last built)
-                       and the Firehose timing options of demo
-          simulate   play a simulated conference against any sensor API (local or deployed)
-                       --api-url URL  --api-keys group=key,…  --attendees 20000  --minutes 120  --seed 2026
-                       --rate 0 (reads/s, 0 = as fast as the API answers)  --concurrency 4  --batch 500
-                       --invalid-rate 0  --campus functions/campus.json  --plain
-          accuracy   play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and
-                     compare every report with the simulator's ground truth, today's estimator beside the presence one
-                       --attendees 20000  --seeds 3  --seed 2026  --presence-timeout 24  --scenario NAME  --campus FILE
-                       --details (each window whose densest zone the report misses, and the crush corridor)
-          invoke     run one function with an event file, as `sam local invoke` does, and print its response and logs
-                       invoke <Producer|Transform|Aggregator|Schema> --event events/<file>.json  [--work .badgeflow]
-
-        Output is plain lines when stdout is not a terminal (or with --plain). Badge IDs are never printed.
-        """;
-
+    // Spectre.Console.Cli binds settings by reflection and marks CommandApp RequiresDynamicCode. The tool runs on the JIT
+    // (dotnet run, never published AOT), where that reflection works; the members it reads are kept by the annotations
+    // of Add below, so this one call is the only exception to the analyzers.
+    [UnconditionalSuppressMessage("AOT", "IL3050:RequiresDynamicCode", Justification = "The tool runs on the JIT, not Native AOT.")]
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var app = new CommandApp();
+        app.Configure(config => Configure(config, args, Console.Error));
+        // Without a command the help is printed, and the exit code says the command line was not usable.
+        return args.Length == 0
+            ? await app.RunAsync(["--help"], cancellationToken).ConfigureAwait(false) is Ok ? Usage : Failed
+            : await app.RunAsync(args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every command with its description, and the exit codes; failures are written to
+    /// <paramref name="errors"/> (stderr). The tests configure their tester with it.</summary>
+    public static void Configure(IConfigurator config, IReadOnlyList<string> args, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(errors);
+        config.SetApplicationName(Name);
+        config.Settings.Culture = CultureInfo.InvariantCulture;
+        // A mistyped option is an error, not an argument silently ignored.
+        config.Settings.StrictParsing = true;
+        config.CancellationExitCode(Failed);
+        config.SetExceptionHandler((exception, _) => Handle(exception, args, errors));
+
+        Add<DemoCommand, DemoSettings>(config, "demo")
+            .WithDescription("Start everything, play a simulated conference fast, show the reports as they are published and a closing account. "
+                + "Exits 1 unless lost = 0, at least 8 reports, the truly densest zone in each report's top 3 and occupancy wMAPE at most 15 %.")
+            .WithExample("demo", "--minutes", "30");
+        Add<UpCommand, UpSettings>(config, "up")
+            .WithDescription("Start the services only (AWS endpoint, sensor API, functions, schedule, dashboard) until Ctrl+C.")
+            .WithExample("up", "--speed", "60", "--api-keys", "venetian=KEY");
+        Add<SimulateCommand, SimulateSettings>(config, "simulate")
+            .WithDescription("Play a simulated conference against any sensor API (local or deployed).")
+            .WithExample("simulate", "--api-url", "http://127.0.0.1:3000/", "--api-keys", "venetian=KEY,mgm=KEY", "--attendees", "2000");
+        Add<AccuracyCommand, AccuracySettings>(config, "accuracy")
+            .WithDescription("Play scenarios in-process (Producer parsing, Transform, DuckDB, the density SQL, the report builder) and compare "
+                + "every report with the simulator's ground truth, today's estimator beside the presence one.")
+            .WithExample("accuracy", "--seeds", "1", "--scenario", "crush", "--details");
+        Add<InvokeCommand, InvokeSettings>(config, "invoke")
+            .WithDescription("Run one function with an event file, as sam local invoke does, and print its response (stdout) and logs (stderr).")
+            .WithExample("invoke", "Aggregator", "--event", "events/aggregator/backfill.json");
+    }
+
+    /// <summary>
+    /// Registers a command. Spectre.Console.Cli 0.57 declares no DynamicallyAccessedMembers on AddCommand, yet reflects on
+    /// the command's constructors (to create it, injecting the console) and on the settings' properties and their option
+    /// attributes: the annotations keep exactly those should the tool ever be trimmed.
+    /// </summary>
+    private static ICommandConfigurator Add<
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCommand,
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicProperties)] TSettings>(
+        IConfigurator config, string name)
+        where TCommand : class, ICommand<TSettings>
+        where TSettings : CommandSettings =>
+        config.AddCommand<TCommand>(name);
+
+    /// <summary>Every failure ends here, on stderr: a wrong command line exits 2, anything else 1.</summary>
+    private static int Handle(Exception exception, IReadOnlyList<string> args, TextWriter errors)
+    {
+        switch (exception)
         {
-            Console.Out.WriteLine(Help);
-            return args.Length == 0 ? Usage : Ok;
+            case CommandAppException:
+                errors.WriteLine($"{Name}: {NameTheOption(exception, args)}");
+                return Usage;
+            case UsageException:
+                errors.WriteLine($"{Name}: {exception.Message}");
+                return Usage;
+            case OperationCanceledException:
+                errors.WriteLine($"{Name}: stopped.");
+                return Failed;
+            case SensorApiRefusedException or CampusRegistryException:
+                // Known refusals say what to fix; a stack trace would only hide that.
+                errors.WriteLine($"{Name}: {exception.Message}");
+                return Failed;
+            default:
+                errors.WriteLine($"{Name}: {args.FirstOrDefault()} failed: {exception}");
+                return Failed;
+        }
+    }
+
+    /// <summary>
+    /// Spectre's conversion error ("Failed to convert 'abc' to Int32.") names the value, not the option: put the option
+    /// the value was given to in front of it (<c>--minutes abc</c> or <c>--minutes=abc</c>).
+    /// </summary>
+    internal static string NameTheOption(Exception exception, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(args);
+        const string Prefix = "Failed to convert '";
+        var message = exception.Message;
+        var end = message.StartsWith(Prefix, StringComparison.Ordinal) ? message.IndexOf("' to ", Prefix.Length, StringComparison.Ordinal) : -1;
+        if (end < 0)
+        {
+            return message;
         }
 
-        var arguments = new CommandLineArguments(args[1..]);
-        try
-        {
-            // Live widgets need a terminal that understands ANSI; CI pipes and TERM=dumb get plain lines.
-            var plain = arguments.Flag("plain") || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Ansi;
-            var terminal = new Terminal(AnsiConsole.Console, plain);
-            return args[0] switch
-            {
-                "demo" => await new DemoCommand(DemoSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                "up" => await new UpCommand(UpSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                "simulate" => await new SimulateCommand(SimulateSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                "accuracy" => await new AccuracyCommand(AccuracySettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                "invoke" => await new InvokeCommand(InvokeSettings.From(arguments), terminal).RunAsync(cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: demo, up, simulate, accuracy, invoke (--help lists their options)."),
-            };
-        }
-        catch (UsageException e)
-        {
-            await Console.Error.WriteLineAsync($"badgeflow-local: {e.Message}").ConfigureAwait(false);
-            return Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("badgeflow-local: stopped.").ConfigureAwait(false);
-            return Failed;
-        }
-        catch (Exception e) when (e is SensorApiRefusedException or CampusRegistryException)
-        {
-            // Known refusals say what to fix; a stack trace would only hide that.
-            await Console.Error.WriteLineAsync($"badgeflow-local: {e.Message}").ConfigureAwait(false);
-            return Failed;
-        }
-#pragma warning disable CA1031 // The last resort of a command line: report and exit non-zero instead of aborting.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            await Console.Error.WriteLineAsync($"badgeflow-local: {args[0]} failed: {e}").ConfigureAwait(false);
-            return Failed;
-        }
+        var value = message[Prefix.Length..end];
+        var options = args
+            .Select((arg, i) => arg.StartsWith("--", StringComparison.Ordinal) && arg.EndsWith("=" + value, StringComparison.Ordinal)
+                ? arg[..^(value.Length + 1)]
+                : i > 0 && arg == value && args[i - 1].StartsWith("--", StringComparison.Ordinal) ? args[i - 1] : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        return options.Length == 0 ? message : $"{string.Join(", ", options)}: {message}";
     }
 
     /// <summary>Structured JSON log lines on stderr, so stdout stays the command's own output (tables, account).</summary>

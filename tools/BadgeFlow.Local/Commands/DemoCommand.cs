@@ -1,5 +1,6 @@
-using BadgeFlow.Domain.Density;
 using System.Collections.Concurrent;
+using System.ComponentModel;
+using BadgeFlow.Domain.Density;
 using System.Globalization;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Dashboard;
@@ -7,57 +8,66 @@ using BadgeFlow.Local.Firehose;
 using BadgeFlow.Local.Simulator;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-public sealed record DemoSettings
+/// <summary>The options of <c>demo</c>.</summary>
+public sealed class DemoSettings : StackSettings
 {
-    public required ConferenceOptions Conference { get; init; }
+    private const string DefaultWorkingDirectory = ".badgeflow/demo";
 
-    public double Speed { get; init; } = 60;
+    [CommandOption("--attendees <N>")]
+    [Description("Simulated attendees (1 to 1,000,000).")]
+    [DefaultValue(20_000)]
+    public int Attendees { get; init; }
 
-    public string WorkingDirectory { get; init; } = Path.Combine(".badgeflow", "demo");
+    [CommandOption("--minutes <N>")]
+    [Description("Length of the simulated conference in minutes (15 to 1,200).")]
+    [DefaultValue(120)]
+    public int Minutes { get; init; }
 
-    public int AwsPort { get; init; } = 4566;
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the simulation: the same seed plays the same conference.")]
+    [DefaultValue(2026)]
+    public int Seed { get; init; }
 
-    public int ApiPort { get; init; } = 3000;
+    [CommandOption("--speed <X>")]
+    [Description("Simulated seconds per real second (1 to 10,000).")]
+    [DefaultValue(60.0)]
+    public double Speed { get; init; }
 
-    public int DashboardPort { get; init; } = DashboardServer.DefaultPort;
+    [CommandOption("--invalid-rate <P>")]
+    [Description("Share of malformed reads sent on purpose, which the API must refuse (0 to 0.4).")]
+    [DefaultValue(0.0005)]
+    public double InvalidRate { get; init; }
 
-    public int Producers { get; init; } = 2;
+    [CommandOption("--work <DIR>")]
+    [Description("Working directory, wiped at the start (the demo wipes only a directory it made).")]
+    [DefaultValue(DefaultWorkingDirectory)]
+    public string WorkingDirectory { get; init; } = DefaultWorkingDirectory;
 
-    public int Concurrency { get; init; } = 4;
+    [CommandOption("--concurrency <N>")]
+    [Description("Requests to the sensor API in flight (1 to 64).")]
+    [DefaultValue(4)]
+    public int Concurrency { get; init; }
 
-    public string? CampusFile { get; init; }
-
-    public int MinimumReports { get; init; } = 8;
-
-    public FirehoseTiming Firehose { get; init; } = new();
-
-    public static DemoSettings From(CommandLineArguments a)
+    public ConferenceOptions Conference => new()
     {
-        ArgumentNullException.ThrowIfNull(a);
-        var settings = new DemoSettings
-        {
-            Conference = new ConferenceOptions
-            {
-                Attendees = a.Int32("attendees", 20_000, 1, 1_000_000),
-                Duration = TimeSpan.FromMinutes(a.Int32("minutes", 120, 15, 20 * 60)),
-                Seed = a.Int32("seed", 2026, int.MinValue, int.MaxValue),
-                InvalidReadRate = a.Double("invalid-rate", 0.0005, 0, 0.4),
-            },
-            Speed = a.Double("speed", 60, 1, 10_000),
-            WorkingDirectory = a.String("work", Path.Combine(".badgeflow", "demo")),
-            AwsPort = a.Int32("aws-port", 4566, 0, 65535),
-            ApiPort = a.Int32("api-port", 3000, 0, 65535),
-            DashboardPort = a.Int32("dashboard-port", DashboardServer.DefaultPort, 0, 65535),
-            Producers = a.Int32("producers", 2, 1, 16),
-            Concurrency = a.Int32("concurrency", 4, 1, 64),
-            CampusFile = a.String("campus"),
-            Firehose = FirehoseTimingOptions.From(a),
-        };
-        a.ThrowIfUnknown();
-        return settings;
+        Attendees = Attendees,
+        Duration = TimeSpan.FromMinutes(Minutes),
+        Seed = Seed,
+        InvalidReadRate = InvalidRate,
+    };
+
+    protected override void Check(OptionErrors errors)
+    {
+        base.Check(errors);
+        errors.WholeNumber("attendees", Attendees, 1, 1_000_000);
+        errors.WholeNumber("minutes", Minutes, 15, 20 * 60);
+        errors.Number("speed", Speed, 1, 10_000);
+        errors.Number("invalid-rate", InvalidRate, 0, 0.4);
+        errors.WholeNumber("concurrency", Concurrency, 1, 64);
     }
 }
 
@@ -65,8 +75,11 @@ public sealed record DemoSettings
 /// <c>demo</c>: the whole pipeline, a simulated conference played fast, the reports as they are published, and a closing
 /// account that must show nothing lost and reports that see the crowds the simulator made.
 /// </summary>
-public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
+public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSettings>
 {
+    /// <summary>The demo fails with fewer reports: a two-hour event has eight windows.</summary>
+    private const int MinimumReports = 8;
+
     /// <summary>Marks a working directory as the demo's own, so a rerun may wipe it and nothing else.</summary>
     private const string Marker = ".badgeflow-demo";
 
@@ -76,8 +89,10 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
 
     private readonly TimeProvider _realTime = TimeProvider.System;
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var terminal = Terminal.For(console, settings.Plain);
         var started = _realTime.GetTimestamp();
         var registry = CampusRegistry.Load(await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false));
         var campus = SimulatedCampus.From(registry);
@@ -208,7 +223,7 @@ public sealed class DemoCommand(DemoSettings settings, Terminal terminal)
                 r => r.Key,
                 r => (IReadOnlyList<ReportedZone>)r.Value.Zones.OrderBy(z => z.Rank)
                     .Select(z => new ReportedZone(z.ZoneId, z.Occupancy, z.Severity == "CRITICAL")).ToArray()),
-            reports.Count, settings.MinimumReports, SeverityThresholds.Default) with
+            reports.Count, MinimumReports, SeverityThresholds.Default) with
         {
             Completeness = CompletenessAccount.Of(plan.Crowds.Select(c => eventStart + c.Start), window, acceptance, revisions),
         };

@@ -1,42 +1,58 @@
+using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Local.Lambda;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-public sealed record InvokeSettings
+/// <summary>The arguments and options of <c>invoke</c>.</summary>
+public sealed class InvokeSettings : ToolSettings
 {
-    public required string Function { get; init; }
+    private const string DefaultWorkingDirectory = ".badgeflow/invoke";
 
-    public required string EventFile { get; init; }
+    public static IReadOnlyList<string> Functions { get; } = ["Producer", "Transform", "Aggregator", "Schema"];
 
-    public string WorkingDirectory { get; init; } = Path.Combine(".badgeflow", "invoke");
+    [CommandArgument(0, "<FUNCTION>")]
+    [Description("Producer, Transform, Aggregator or Schema (any case).")]
+    public string Function { get; init; } = "";
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+    [CommandOption("--event <FILE>", isRequired: true)]
+    [Description("The event, as sam local invoke takes it (events/*.json).")]
+    public string EventFile { get; init; } = "";
 
-    public static InvokeSettings From(CommandLineArguments a)
+    [CommandOption("--work <DIR>")]
+    [Description("Working directory of the services the function calls.")]
+    [DefaultValue(DefaultWorkingDirectory)]
+    public string WorkingDirectory { get; init; } = DefaultWorkingDirectory;
+
+    [CommandOption("--timeout <SECONDS>")]
+    [Description("The function's timeout (1 to 900), as the template's Timeout.")]
+    [DefaultValue(60)]
+    public int TimeoutSeconds { get; init; }
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+
+    /// <summary>The function's name as the stack knows it (the argument in any case); set by validation.</summary>
+    public string? FunctionName { get; private set; }
+
+    protected override void Check(OptionErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        if (a.Positionals.Count != 1)
+        ArgumentNullException.ThrowIfNull(errors);
+        FunctionName = Functions.FirstOrDefault(f => string.Equals(f, Function, StringComparison.OrdinalIgnoreCase));
+        if (FunctionName is null)
         {
-            throw new UsageException("invoke takes one function name: invoke <Producer|Transform|Aggregator|Schema> --event <file>.");
+            errors.Add($"Unknown function '{Function}': one of {string.Join(", ", Functions)}.");
         }
 
-        var settings = new InvokeSettings
+        if (!File.Exists(EventFile))
         {
-            Function = a.Positionals[0],
-            EventFile = a.RequiredString("event"),
-            WorkingDirectory = a.String("work", Path.Combine(".badgeflow", "invoke")),
-            Timeout = TimeSpan.FromSeconds(a.Int32("timeout", 60, 1, 900)),
-        };
-        a.ThrowIfUnknown();
-        if (!File.Exists(settings.EventFile))
-        {
-            throw new UsageException($"The event file {settings.EventFile} does not exist.");
+            errors.Add($"The event file {EventFile} does not exist.");
         }
 
-        return settings;
+        errors.WholeNumber("timeout", TimeoutSeconds, 1, 900);
     }
 }
 
@@ -45,14 +61,13 @@ public sealed record InvokeSettings
 /// own process behind a Lambda Runtime API, with the services it calls on a private endpoint (free ports, its own working
 /// directory), so it can run beside <c>up</c>. Prints the response (stdout) and the function's log lines.
 /// </summary>
-public sealed class InvokeCommand(InvokeSettings settings, Terminal terminal)
+public sealed class InvokeCommand(IAnsiConsole console) : AsyncCommand<InvokeSettings>
 {
-    private static readonly string[] Functions = ["Producer", "Transform", "Aggregator", "Schema"];
-
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, InvokeSettings settings, CancellationToken cancellationToken)
     {
-        var function = Functions.FirstOrDefault(f => string.Equals(f, settings.Function, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UsageException($"Unknown function '{settings.Function}': one of {string.Join(", ", Functions)}.");
+        ArgumentNullException.ThrowIfNull(settings);
+        var terminal = Terminal.For(console, settings.Plain);
+        var function = settings.FunctionName ?? throw new UsageException($"Unknown function '{settings.Function}'.");
         var payload = await File.ReadAllBytesAsync(settings.EventFile, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -1,49 +1,105 @@
+using System.ComponentModel;
 using System.Globalization;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Simulator;
 using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-public sealed record SimulateSettings
+/// <summary>The options of <c>simulate</c>.</summary>
+public sealed class SimulateSettings : ToolSettings
 {
-    public required Uri ApiUrl { get; init; }
+    [CommandOption("--api-url <URL>")]
+    [Description("Base URL of the sensor API, local or a deployed stage (reads go to <URL>reads). Required.")]
+    public string? ApiUrlText { get; init; }
 
-    /// <summary>API key values by key group (<c>--api-keys group=key,…</c>, as <c>up</c> prints them).</summary>
-    public required IReadOnlyDictionary<string, string> ApiKeys { get; init; }
+    [CommandOption("--api-keys <GROUP=KEY,...>")]
+    [Description("API key values by key group, as up prints them (or BADGEFLOW_API_KEYS). Required.")]
+    public string? ApiKeysText { get; init; }
 
-    public required ConferenceOptions Conference { get; init; }
+    [CommandOption("--attendees <N>")]
+    [Description("Simulated attendees (1 to 1,000,000).")]
+    [DefaultValue(20_000)]
+    public int Attendees { get; init; }
 
+    [CommandOption("--minutes <N>")]
+    [Description("Length of the simulated conference in minutes (1 to 1,200).")]
+    [DefaultValue(120)]
+    public int Minutes { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [Description("Seed of the simulation: the same seed plays the same conference.")]
+    [DefaultValue(2026)]
+    public int Seed { get; init; }
+
+    [CommandOption("--rate <READS_PER_SECOND>")]
+    [Description("Reads per second; 0 sends as fast as the API answers.")]
+    [DefaultValue(0.0)]
     public double Rate { get; init; }
 
-    public int Concurrency { get; init; } = 4;
+    [CommandOption("--concurrency <N>")]
+    [Description("Requests in flight (1 to 64).")]
+    [DefaultValue(4)]
+    public int Concurrency { get; init; }
 
-    public int BatchSize { get; init; } = 500;
+    [CommandOption("--batch <N>")]
+    [Description("Reads per request (1 to 1,000).")]
+    [DefaultValue(500)]
+    public int BatchSize { get; init; }
 
+    [CommandOption("--invalid-rate <P>")]
+    [Description("Share of malformed reads sent on purpose, which the API must refuse (0 to 0.4).")]
+    [DefaultValue(0.0)]
+    public double InvalidRate { get; init; }
+
+    [CommandOption("--campus <FILE>")]
+    [Description("Campus registry (zones, sensors, key groups); default functions/campus.json of the repository.")]
     public string? CampusFile { get; init; }
 
-    public static SimulateSettings From(CommandLineArguments a)
+    /// <summary>The sensor API's base URL; set by validation.</summary>
+    public Uri? ApiUrl { get; private set; }
+
+    /// <summary>API key values by key group; set by validation.</summary>
+    public IReadOnlyDictionary<string, string>? ApiKeys { get; private set; }
+
+    public ConferenceOptions Conference => new()
     {
-        ArgumentNullException.ThrowIfNull(a);
-        var settings = new SimulateSettings
+        Attendees = Attendees,
+        Duration = TimeSpan.FromMinutes(Minutes),
+        Seed = Seed,
+        InvalidReadRate = InvalidRate,
+    };
+
+    protected override void Check(OptionErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (ApiUrlText is null)
         {
-            ApiUrl = a.Url("api-url"),
-            ApiKeys = SensorKeyring.Parse(a.String("api-keys") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEYS")
-                ?? throw new UsageException("--api-keys group=key,… (or BADGEFLOW_API_KEYS) is required: one key per key group.")),
-            Conference = new ConferenceOptions
-            {
-                Attendees = a.Int32("attendees", 20_000, 1, 1_000_000),
-                Duration = TimeSpan.FromMinutes(a.Int32("minutes", 120, 1, 20 * 60)),
-                Seed = a.Int32("seed", 2026, int.MinValue, int.MaxValue),
-                InvalidReadRate = a.Double("invalid-rate", 0, 0, 0.4),
-            },
-            Rate = a.Double("rate", 0, 0, 1_000_000),
-            Concurrency = a.Int32("concurrency", 4, 1, 64),
-            BatchSize = a.Int32("batch", 500, 1, 1000),
-            CampusFile = a.String("campus"),
-        };
-        a.ThrowIfUnknown();
-        return settings;
+            errors.Add("--api-url is required.");
+        }
+        else if (Uri.TryCreate(ApiUrlText, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            ApiUrl = uri;
+        }
+        else
+        {
+            errors.Add($"--api-url must be an http(s) URL, not '{ApiUrlText}'.");
+        }
+
+        var problems = errors.Errors.Count;
+        ApiKeys = ApiKeysFrom(ApiKeysText, errors);
+        if (ApiKeys is null && errors.Errors.Count == problems)
+        {
+            errors.Add($"--api-keys group=key,… (or {ApiKeysVariable}) is required: one key per key group.");
+        }
+
+        errors.WholeNumber("attendees", Attendees, 1, 1_000_000);
+        errors.WholeNumber("minutes", Minutes, 1, 20 * 60);
+        errors.Number("rate", Rate, 0, 1_000_000);
+        errors.WholeNumber("concurrency", Concurrency, 1, 64);
+        errors.WholeNumber("batch", BatchSize, 1, 1000);
+        errors.Number("invalid-rate", InvalidRate, 0, 0.4);
     }
 }
 
@@ -52,24 +108,29 @@ public sealed record SimulateSettings
 /// just behind now, so every read is inside the API's acceptance (not older than 24 h, not ahead of its clock), and sent
 /// in time order at the chosen rate.
 /// </summary>
-public sealed class SimulateCommand(SimulateSettings settings, Terminal terminal)
+public sealed class SimulateCommand(IAnsiConsole console) : AsyncCommand<SimulateSettings>
 {
     private readonly TimeProvider _time = TimeProvider.System;
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, SimulateSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var terminal = Terminal.For(console, settings.Plain);
+        // Validation set both: it refuses a command line without them.
+        var apiUrl = settings.ApiUrl ?? throw new InvalidOperationException("simulate ran without a validated --api-url.");
+        var apiKeys = settings.ApiKeys ?? throw new InvalidOperationException("simulate ran without validated --api-keys.");
         var registry = CampusRegistry.Load(await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false));
         var plan = await terminal.StatusAsync(
             $"Planning a {settings.Conference.Duration.TotalMinutes:0}-minute conference for {settings.Conference.Attendees:N0} attendees (seed {settings.Conference.Seed})",
             () => Task.Run(() => ConferenceSimulator.Plan(SimulatedCampus.From(registry), settings.Conference), cancellationToken)).ConfigureAwait(false);
         var eventStart = EventPlacement.StartBehind(_time.GetUtcNow(), plan.Agenda.Duration, settings.Conference.WindowLength);
         terminal.Line(string.Create(CultureInfo.InvariantCulture,
-            $"{plan.Reads.Count:N0} reads for {SensorApiClient.ReadsUrl(settings.ApiUrl)}, event {eventStart:yyyy-MM-dd HH:mm}–{eventStart + plan.Agenda.Duration:HH:mm} UTC, rate {(settings.Rate > 0 ? settings.Rate.ToString("N0", CultureInfo.InvariantCulture) + " reads/s" : "unlimited")}"));
+            $"{plan.Reads.Count:N0} reads for {SensorApiClient.ReadsUrl(apiUrl)}, event {eventStart:yyyy-MM-dd HH:mm}–{eventStart + plan.Agenda.Duration:HH:mm} UTC, rate {(settings.Rate > 0 ? settings.Rate.ToString("N0", CultureInfo.InvariantCulture) + " reads/s" : "unlimited")}"));
 
         var counters = new SendCounters();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency }) { Timeout = TimeSpan.FromSeconds(60) };
         var sender = new ReadSender(
-            new SensorApiClient(http, settings.ApiUrl, new SensorKeyring(registry, settings.ApiKeys), _time),
+            new SensorApiClient(http, apiUrl, new SensorKeyring(registry, apiKeys), _time),
             _time,
             new ReadSenderOptions { MaxConcurrency = settings.Concurrency, BatchSize = settings.BatchSize, ReadsPerSecond = settings.Rate },
             counters);

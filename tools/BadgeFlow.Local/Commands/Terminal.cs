@@ -10,6 +10,14 @@ public sealed class Terminal(IAnsiConsole console, bool plain)
 {
     public IAnsiConsole Console { get; } = console;
 
+    /// <summary>Live widgets need a terminal that understands ANSI: CI pipes and TERM=dumb get plain lines, as does
+    /// <c>--plain</c>.</summary>
+    public static Terminal For(IAnsiConsole console, bool plainAsked)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        return new Terminal(console, plainAsked || System.Console.IsOutputRedirected || !console.Profile.Capabilities.Ansi);
+    }
+
     /// <summary>True when progress bars and live tables can redraw in place.</summary>
     public bool Live => !plain;
 

@@ -1,53 +1,45 @@
+using System.ComponentModel;
 using BadgeFlow.Domain.Campus;
 using BadgeFlow.Local.Dashboard;
 using BadgeFlow.Local.Firehose;
 using BadgeFlow.Local.Simulator;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
 
 namespace BadgeFlow.Local.Commands;
 
-public sealed record UpSettings
+/// <summary>The options of <c>up</c>.</summary>
+public sealed class UpSettings : StackSettings
 {
-    public string WorkingDirectory { get; init; } = ".badgeflow";
+    private const string DefaultWorkingDirectory = ".badgeflow";
 
-    public int AwsPort { get; init; } = 4566;
+    [CommandOption("--work <DIR>")]
+    [Description("Working directory (warehouse.duckdb, logs/, processing-failed/, reports.ndjson); kept between runs.")]
+    [DefaultValue(DefaultWorkingDirectory)]
+    public string WorkingDirectory { get; init; } = DefaultWorkingDirectory;
 
-    public int ApiPort { get; init; } = 3000;
+    [CommandOption("--speed <X>")]
+    [Description("Speed of the schedule's clock, simulated seconds per real second (0 to 10,000).")]
+    [DefaultValue(1.0)]
+    public double Speed { get; init; }
 
-    public int DashboardPort { get; init; } = DashboardServer.DefaultPort;
+    [CommandOption("--api-keys <GROUP=KEY,...>")]
+    [Description("API key values by key group (or BADGEFLOW_API_KEYS); groups not named get a random key, printed.")]
+    public string? ApiKeysText { get; init; }
 
-    public double Speed { get; init; } = 1;
-
-    public int Producers { get; init; } = 2;
-
-    /// <summary>API key values by key group (<c>--api-keys group=key,…</c>); groups not named get random keys.</summary>
-    public IReadOnlyDictionary<string, string>? ApiKeys { get; init; }
-
-    public string? CampusFile { get; init; }
-
-    public FirehoseTiming Firehose { get; init; } = new();
-
-    /// <summary><c>--no-build</c>: run the function assemblies already built in Release instead of building them.</summary>
+    [CommandOption("--no-build")]
+    [Description("Run the function assemblies as last built in Release instead of building them.")]
     public bool NoBuild { get; init; }
 
-    public static UpSettings From(CommandLineArguments a)
+    /// <summary>API key values by key group, from <c>--api-keys</c> or BADGEFLOW_API_KEYS; set by validation.</summary>
+    public IReadOnlyDictionary<string, string>? ApiKeys { get; private set; }
+
+    protected override void Check(OptionErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        var settings = new UpSettings
-        {
-            WorkingDirectory = a.String("work", ".badgeflow"),
-            AwsPort = a.Int32("aws-port", 4566, 0, 65535),
-            ApiPort = a.Int32("api-port", 3000, 0, 65535),
-            DashboardPort = a.Int32("dashboard-port", DashboardServer.DefaultPort, 0, 65535),
-            Speed = a.Double("speed", 1, 0, 10_000),
-            Producers = a.Int32("producers", 2, 1, 16),
-            ApiKeys = (a.String("api-keys") ?? Environment.GetEnvironmentVariable("BADGEFLOW_API_KEYS")) is { } keys ? SensorKeyring.Parse(keys) : null,
-            CampusFile = a.String("campus"),
-            Firehose = FirehoseTimingOptions.From(a),
-            NoBuild = a.Flag("no-build"),
-        };
-        a.ThrowIfUnknown();
-        return settings;
+        base.Check(errors);
+        errors.Number("speed", Speed, 0, 10_000);
+        ApiKeys = ApiKeysFrom(ApiKeysText, errors);
     }
 }
 
@@ -55,10 +47,12 @@ public sealed record UpSettings
 /// <c>up</c>: the services alone, for <c>sam local</c>, the AWS CLI, <c>simulate</c> or curl, until Ctrl+C. The schedule
 /// runs on a clock starting now (at <c>--speed</c>), so reads stamped now are reported in the windows of now.
 /// </summary>
-public sealed class UpCommand(UpSettings settings, Terminal terminal)
+public sealed class UpCommand(IAnsiConsole console) : AsyncCommand<UpSettings>
 {
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public override async Task<int> ExecuteAsync(CommandContext context, UpSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        var terminal = Terminal.For(console, settings.Plain);
         var registry = CampusRegistry.Load(await File.ReadAllBytesAsync(RepositoryLayout.CampusFile(settings.CampusFile), cancellationToken).ConfigureAwait(false));
         using var loggers = CommandLineApp.Logging(LogLevel.Information);
         var options = new LocalStackOptions
