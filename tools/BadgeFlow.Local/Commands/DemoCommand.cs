@@ -77,9 +77,6 @@ public sealed class DemoSettings : StackSettings
 /// </summary>
 public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSettings>
 {
-    /// <summary>The demo fails with fewer reports: a two-hour event has eight windows.</summary>
-    private const int MinimumReports = 8;
-
     /// <summary>Marks a working directory as the demo's own, so a rerun may wipe it and nothing else.</summary>
     private const string Marker = ".badgeflow-demo";
 
@@ -223,7 +220,7 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
                 r => r.Key,
                 r => (IReadOnlyList<ReportedZone>)r.Value.Zones.OrderBy(z => z.Rank)
                     .Select(z => new ReportedZone(z.ZoneId, z.Occupancy, z.Severity == "CRITICAL")).ToArray()),
-            reports.Count, MinimumReports, SeverityThresholds.Default) with
+            reports.Count, EventWindows(plan.Agenda.Duration, window), SeverityThresholds.Default) with
         {
             Completeness = CompletenessAccount.Of(plan.Crowds.Select(c => eventStart + c.Start), window, acceptance, revisions),
         };
@@ -231,6 +228,10 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
         ClosingAccountView.Write(terminal, verdict, snapshot.ReadsLoaded, played, _realTime.GetElapsedTime(started));
         return verdict.Passed ? CommandLineApp.Ok : CommandLineApp.Failed;
     }
+
+    /// <summary>The demo fails with fewer reports than the event has windows (a two-hour event has eight): every window
+    /// of the event must have been reported.</summary>
+    internal static int EventWindows(TimeSpan duration, TimeSpan window) => (int)Math.Ceiling(duration / window);
 
     /// <summary>Moves the paused virtual clock to <paramref name="until"/> by <paramref name="step"/> every 20 ms of real
     /// time: the playing speed, so Firehose and the schedule see time pass as during the event.</summary>
