@@ -44,7 +44,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var work = Path.Combine(_directory, "work");
         var cli = new AwsCli(new Uri($"http://127.0.0.1:{awsPort}"), _directory);
 
-        var first = await StartUpAsync(work, awsPort, apiPort, dashboardPort, build: true);
+        await FunctionBuilds.EnsureBuiltAsync();
+        var first = await StartUpAsync(work, awsPort, apiPort, dashboardPort);
         var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var stopLoad = new CancellationTokenSource();
@@ -62,7 +63,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         Assert.True(loadedBeforeKill > 0, "nothing was loaded before the kill: the test would not show the warehouse surviving");
         Assert.True(acknowledgedAtKill.Count > loadedBeforeKill, $"{acknowledgedAtKill.Count} acknowledged, {loadedBeforeKill} loaded: nothing was in flight at the kill");
 
-        var second = await StartUpAsync(work, awsPort, apiPort, dashboardPort, build: false);
+        var second = await StartUpAsync(work, awsPort, apiPort, dashboardPort);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (await CountDistinctReadIdsAsync(cli) < acknowledgedAtKill.Count && DateTime.UtcNow < deadline)
         {
@@ -118,16 +119,17 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         }
     }
 
-    private async Task<PeerProcess> StartUpAsync(string work, int awsPort, int apiPort, int dashboardPort, bool build)
+    /// <summary>`up --no-build`: the functions are built once per test process (FunctionBuilds), not by the stack.</summary>
+    private async Task<PeerProcess> StartUpAsync(string work, int awsPort, int apiPort, int dashboardPort)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "badgeflow-local.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryPaths.RepositoryRoot };
         string[] arguments =
         [
             tool, "up", "--work", work, "--aws-port", Port(awsPort), "--api-port", Port(apiPort), "--dashboard-port", Port(dashboardPort),
-            "--api-keys", $"venetian={ApiKey}", "--speed", "60", "--producers", "1",
+            "--api-keys", $"venetian={ApiKey}", "--speed", "60", "--producers", "1", "--no-build",
         ];
-        foreach (var argument in build ? arguments : [.. arguments, "--no-build"])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -9,7 +9,8 @@ namespace BadgeFlow.Local.Tests.Support;
 /// The whole local stack with the real functions, for the end-to-end tests: free ports, a fresh working directory
 /// (deleted on dispose), one Producer instance, no schedule of its own (the tests invoke the Aggregator), and virtual
 /// time starting at real time that runs ahead only when a test drains Firehose (the Producer checks readAt against its
-/// receive time, which is virtual). Each test's options adjust these.
+/// receive time, which is virtual). The functions are built once per test process (<see cref="FunctionBuilds"/>), not by
+/// each start. Each test's options adjust these.
 /// </summary>
 public sealed class PipelineStack : IAsyncDisposable
 {
@@ -60,6 +61,7 @@ public sealed class PipelineStack : IAsyncDisposable
     public static async Task<PipelineStack> StartAsync(
         string name, IReadOnlyDictionary<string, string> apiKeys, Func<LocalStackOptions, LocalStackOptions>? adjust = null)
     {
+        await FunctionBuilds.EnsureBuiltAsync();
         var directory = Directory.CreateTempSubdirectory($"badgeflow-{name}-").FullName;
         var options = new LocalStackOptions
         {
@@ -68,6 +70,7 @@ public sealed class PipelineStack : IAsyncDisposable
             SensorApiPort = 0,
             ProducerInstances = 1,
             RunSchedule = false,
+            BuildFunctions = false,
             ApiKeys = apiKeys,
             VirtualStart = TimeProvider.System.GetUtcNow(),
             Speed = 1,
