@@ -75,6 +75,10 @@ public sealed class MotoResources : IDisposable
         return objects;
     }
 
+    /// <summary>Makes moto load its SSM backend (slow the first time: it reads its default parameters) under the SDK's
+    /// own patient timeouts, so a test's first SSM call through the 5-second client under test does not pay for it.</summary>
+    public async Task WarmUpSsmAsync() => await _ssm.DescribeParametersAsync(new DescribeParametersRequest { MaxResults = 1 });
+
     public async Task PutSecureStringAsync(string name, string value) =>
         await _ssm.PutParameterAsync(new PutParameterRequest { Name = name, Value = value, Type = ParameterType.SecureString, Overwrite = true });
 

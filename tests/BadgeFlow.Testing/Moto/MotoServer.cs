@@ -97,7 +97,12 @@ public sealed class MotoServerFixture : IAsyncLifetime
 
     public MotoServer Server => _server ?? throw new InvalidOperationException("moto_server has not started.");
 
-    public async Task InitializeAsync() => _server = await MotoServer.StartAsync().ConfigureAwait(false);
+    public async Task InitializeAsync()
+    {
+        _server = await MotoServer.StartAsync().ConfigureAwait(false);
+        using var resources = new MotoResources(_server);
+        await resources.WarmUpSsmAsync().ConfigureAwait(false);
+    }
 
     public async Task DisposeAsync()
     {
