@@ -23,12 +23,16 @@ public sealed class MotoClientTests(MotoServerFixture moto)
 {
     private Uri Url => moto.Server.Url;
 
+    /// <summary>Setup and read-back through moto's own clients (the AWS SDK), independent of the clients under test.</summary>
+    private MotoResources Resources() => new(moto.Server);
+
     [Fact]
     public async Task PutRecordBatch_S3Destination_DeliversTheRecordsBytesInOrder()
     {
         var transport = TestAws.Transport(Url);
-        await TestAws.CreateBucketAsync(Url, "batch-bucket");
-        await TestAws.CreateS3DeliveryStreamAsync(transport, "batch-stream", "batch-bucket", "reads/");
+        using var resources = Resources();
+        await resources.CreateBucketAsync("batch-bucket");
+        await resources.CreateS3DeliveryStreamAsync("batch-stream", "batch-bucket", "reads/");
         var firehose = new FirehoseClient(transport);
         ReadOnlyMemory<byte>[] records = [Encoding.UTF8.GetBytes("{\"a\":1}\n"), Encoding.UTF8.GetBytes("{\"a\":2}\n"), new byte[] { 0, 255, 10 }];
 
@@ -37,9 +41,9 @@ public sealed class MotoClientTests(MotoServerFixture moto)
         Assert.Equal(0, result.FailedPutCount);
         Assert.Equal(3, result.Entries.Count);
         Assert.All(result.Entries, e => Assert.False(string.IsNullOrEmpty(e.RecordId)));
-        var key = Assert.Single(await TestAws.ListKeysAsync(Url, "batch-bucket", "reads/"));
+        var key = Assert.Single(await resources.ListKeysAsync("batch-bucket", "reads/"));
         Assert.StartsWith("reads/", key, StringComparison.Ordinal);
-        var delivered = await TestAws.GetObjectAsync(Url, "batch-bucket", key);
+        var delivered = await resources.GetObjectAsync("batch-bucket", key);
         Assert.Equal(records.SelectMany(r => r.ToArray()).ToArray(), delivered);
     }
 
@@ -47,14 +51,15 @@ public sealed class MotoClientTests(MotoServerFixture moto)
     public async Task PutRecord_S3Destination_DeliversTheRecord()
     {
         var transport = TestAws.Transport(Url);
-        await TestAws.CreateBucketAsync(Url, "single-bucket");
-        await TestAws.CreateS3DeliveryStreamAsync(transport, "single-stream", "single-bucket", "one/");
+        using var resources = Resources();
+        await resources.CreateBucketAsync("single-bucket");
+        await resources.CreateS3DeliveryStreamAsync("single-stream", "single-bucket", "one/");
 
         var recordId = await new FirehoseClient(transport).PutRecordAsync("single-stream", Encoding.UTF8.GetBytes("hello\n"), CancellationToken.None);
 
         Assert.False(string.IsNullOrEmpty(recordId));
-        var key = Assert.Single(await TestAws.ListKeysAsync(Url, "single-bucket", "one/"));
-        Assert.Equal("hello\n", Encoding.UTF8.GetString(await TestAws.GetObjectAsync(Url, "single-bucket", key)));
+        var key = Assert.Single(await resources.ListKeysAsync("single-bucket", "one/"));
+        Assert.Equal("hello\n", Encoding.UTF8.GetString(await resources.GetObjectAsync("single-bucket", key)));
     }
 
     [Fact]
@@ -71,8 +76,10 @@ public sealed class MotoClientTests(MotoServerFixture moto)
     public async Task GetSecureString_SecureStringParameter_ReturnsTheDecryptedValue()
     {
         var transport = TestAws.Transport(Url);
-        await TestAws.PutSecureStringAsync(transport, "/badgeflow/test/key", "c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy1sb25nIQ==");
-
+        using (var resources = Resources())
+        {
+            await resources.PutSecureStringAsync("/badgeflow/test/key", "c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy1sb25nIQ==");
+        }
         var value = await new SsmParameterStore(transport).GetSecureStringAsync("/badgeflow/test/key", CancellationToken.None);
 
         Assert.Equal("c2VjcmV0LWtleS1tYXRlcmlhbC0zMi1ieXRlcy1sb25nIQ==", value);
@@ -90,10 +97,8 @@ public sealed class MotoClientTests(MotoServerFixture moto)
     public async Task Publish_TopicWithSqsSubscriber_DeliversMessageSubjectAndAttributes()
     {
         var transport = TestAws.Transport(Url);
-        var topicArn = TestAws.Element(await TestAws.QueryAsync(transport, AwsService.Sns, "CreateTopic", "2010-03-31", ("Name", "density-reports")), "TopicArn");
-        var queueUrl = TestAws.Element(await TestAws.QueryAsync(transport, TestAws.Sqs, "CreateQueue", "2012-11-05", ("QueueName", "report-inbox")), "QueueUrl");
-        var queueArn = $"arn:aws:sqs:{MotoServer.Region}:{MotoServer.AccountId}:report-inbox";
-        await TestAws.QueryAsync(transport, AwsService.Sns, "Subscribe", "2010-03-31", ("TopicArn", topicArn), ("Protocol", "sqs"), ("Endpoint", queueArn));
+        using var resources = Resources();
+        var (topicArn, queueUrl) = await resources.CreateTopicWithQueueAsync("density-reports");
         var message = """{"default":"Zone A at 91 % & rising","sms":"WARNING A 91%"}""";
 
         var messageId = await new SnsClient(transport).PublishAsync(
@@ -104,8 +109,7 @@ public sealed class MotoClientTests(MotoServerFixture moto)
             }),
             CancellationToken.None);
 
-        var received = await TestAws.QueryAsync(transport, TestAws.Sqs, "ReceiveMessage", "2012-11-05", ("QueueUrl", queueUrl), ("MaxNumberOfMessages", "10"));
-        using var envelope = JsonDocument.Parse(TestAws.Element(received, "Body"));
+        using var envelope = JsonDocument.Parse(Assert.Single(await resources.ReceiveMessageBodiesAsync(queueUrl)));
         var root = envelope.RootElement;
         Assert.Equal(messageId, root.GetProperty("MessageId").GetString());
         // MessageStructure=json: an SQS subscriber gets the "default" text (no "sqs" key in the message).

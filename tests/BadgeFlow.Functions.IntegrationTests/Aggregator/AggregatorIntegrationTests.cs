@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Xml.Linq;
 using Amazon.Runtime;
 using BadgeFlow.Aggregator;
 using BadgeFlow.Aggregator.Density;
@@ -27,7 +26,6 @@ namespace BadgeFlow.Functions.Tests.Aggregator;
 public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture>, IAsyncLifetime
 {
     private const string StatementId = "d9b6c0c9-0747-4bf4-b142-e8883122f766";
-    private static readonly AwsService Sqs = new("SQS", "sqs", "sqs", "SQS", AwsProtocol.Query);
     private static readonly HttpClient Http = AwsTransport.CreateHttpClient();
 
     private static readonly ZoneProfile[] Campus =
@@ -131,20 +129,24 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
     private static string ZoneRow(string zone, long footfall, long occupancy, long previousFootfall, long previousOccupancy) =>
         $$"""[{"stringValue":"zone"},{"stringValue":"{{zone}}"},{"longValue":{{footfall}}},{"longValue":{{occupancy}}},{"longValue":{{previousFootfall}}},{"longValue":{{previousOccupancy}}},{{Null}},{{Null}},{{Null}},{{Null}}]""";
 
-    private async Task<(string TopicArn, string QueueUrl)> TopicWithSqsSubscriberAsync(AwsTransport transport, string name)
+    /// <summary>A topic with an SQS subscriber, set up through moto's own clients (MotoResources), not the code under test.</summary>
+    private async Task<(string TopicArn, string QueueUrl)> TopicWithSqsSubscriberAsync(string name)
     {
-        var topicArn = Element(await QueryAsync(transport, AwsService.Sns, "CreateTopic", "2010-03-31", ("Name", name)), "TopicArn");
-        var queueUrl = Element(await QueryAsync(transport, Sqs, "CreateQueue", "2012-11-05", ("QueueName", name + "-inbox")), "QueueUrl");
-        await QueryAsync(transport, AwsService.Sns, "Subscribe", "2010-03-31",
-            ("TopicArn", topicArn), ("Protocol", "sqs"), ("Endpoint", $"arn:aws:sqs:{MotoServer.Region}:{MotoServer.AccountId}:{name}-inbox"));
-        return (topicArn, queueUrl);
+        using var resources = new MotoResources(_moto);
+        return await resources.CreateTopicWithQueueAsync(name);
+    }
+
+    private async Task<string> SingleMessageBodyAsync(string queueUrl)
+    {
+        using var resources = new MotoResources(_moto);
+        return Assert.Single(await resources.ReceiveMessageBodiesAsync(queueUrl));
     }
 
     [Fact]
     public async Task HandleAsync_PaginatedResultAndMotoSns_ReportReachesSqsSubscriber()
     {
         var transport = Transport();
-        var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync(transport, "density-e2e");
+        var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync("density-e2e");
         _redshift.Enqueue(WatermarkPastWindowEnd());
         _redshift.Enqueue(
             Json($$"""{"Id":"{{StatementId}}","CreatedAt":1795601524.0,"Database":"dev","WorkgroupName":"badgeflow"}"""),
@@ -182,8 +184,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         }
 
         // What the SQS subscriber got: SNS's envelope around the "sqs" member of the message, i.e. the report JSON.
-        var received = await QueryAsync(transport, Sqs, "ReceiveMessage", "2012-11-05", ("QueueUrl", queueUrl), ("MaxNumberOfMessages", "10"));
-        using var envelope = JsonDocument.Parse(Element(received, "Body"));
+        using var envelope = JsonDocument.Parse(await SingleMessageBodyAsync(queueUrl));
         Assert.Equal(response.MessageId, envelope.RootElement.GetProperty("MessageId").GetString());
         Assert.Equal("BadgeFlow CRITICAL 2026-11-25 10:00-10:15 UTC, worst Foyer 5.50/m2 F 55%", envelope.RootElement.GetProperty("Subject").GetString());
         Assert.Equal("foyer", envelope.RootElement.GetProperty("MessageAttributes").GetProperty("worst_zone").GetProperty("Value").GetString());
@@ -210,7 +211,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
     public async Task HandleAsync_StaffOnDutyInMotoSsm_ReportAtSqsSubscriberCarriesStaffingSummingToIt()
     {
         var transport = Transport();
-        var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync(transport, "density-staffing");
+        var (topicArn, queueUrl) = await TopicWithSqsSubscriberAsync("density-staffing");
         using (var resources = new MotoResources(_moto))
         {
             await resources.PutSecureStringAsync("/badgeflow/e2e/staff-on-duty", "7");
@@ -229,8 +230,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
 
         await handler.HandleAsync(Schedule(), Context());
 
-        var received = await QueryAsync(transport, Sqs, "ReceiveMessage", "2012-11-05", ("QueueUrl", queueUrl), ("MaxNumberOfMessages", "10"));
-        using var envelope = JsonDocument.Parse(Element(received, "Body"));
+        using var envelope = JsonDocument.Parse(await SingleMessageBodyAsync(queueUrl));
         using var report = JsonDocument.Parse(envelope.RootElement.GetProperty("Message").GetString()!);
         var staffing = report.RootElement.GetProperty("staffing");
         // Foyer (weight 93.4) and hall (7) are critical, one each; 5 left over 100.4: foyer 4 r 65.4, hall 0 r 35 → foyer 6, hall 1.
@@ -304,7 +304,7 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
     public async Task Publish_FiveThousandZoneReport_MotoAcceptsIt()
     {
         var transport = Transport();
-        var (topicArn, _) = await TopicWithSqsSubscriberAsync(transport, "density-large");
+        var (topicArn, _) = await TopicWithSqsSubscriberAsync("density-large");
         var zones = Enumerable.Range(0, 5_000).Select(i => new ZoneProfile($"zone-{i:00000}", $"Exhibition Hall {i:00000}", "expo", 300, 400)).ToList();
         var counts = new WindowCounts(zones.Select((z, i) => new ZoneCounts(z.ZoneId, 50 + (i % 97), i % 450, 40, i % 300)).ToList(), 1_000_000, 50_000, 0, null);
         var report = new DensityReportBuilder(10, SeverityThresholds.Default).Build(
@@ -317,15 +317,4 @@ public sealed class AggregatorIntegrationTests : IClassFixture<MotoServerFixture
         Assert.False(string.IsNullOrEmpty(messageId));
         Assert.True(message.ZonesOmitted > 0);
     }
-
-    private static async Task<XDocument> QueryAsync(AwsTransport transport, AwsService service, string action, string version, params (string Name, string Value)[] parameters)
-    {
-        var form = string.Join("&", new[] { ("Action", action), ("Version", version) }.Concat(parameters)
-            .Select(p => Uri.EscapeDataString(p.Item1) + "=" + Uri.EscapeDataString(p.Item2)));
-        var response = await transport.SendQueryAsync(service, Encoding.UTF8.GetBytes(form), null, CancellationToken.None);
-        return XDocument.Parse(Encoding.UTF8.GetString(response.Body));
-    }
-
-    private static string Element(XDocument document, string name) =>
-        document.Descendants().First(e => e.Name.LocalName == name).Value;
 }

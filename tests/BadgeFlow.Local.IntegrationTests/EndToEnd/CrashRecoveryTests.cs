@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using BadgeFlow.Local.Tests.Support;
 using BadgeFlow.Testing;
+using BadgeFlow.Testing.Peers;
 using Xunit.Abstractions;
 
 namespace BadgeFlow.Local.Tests.EndToEnd;
@@ -17,26 +16,22 @@ namespace BadgeFlow.Local.Tests.EndToEnd;
 /// (its 200/207 answers' acceptedReads) ends up in the warehouse file, the rows loaded before the kill included.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class CrashRecoveryTests : IDisposable
+public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private const string ApiKey = "crash-test-key";
     private readonly string _directory = Directory.CreateTempSubdirectory("badgeflow-crash-").FullName;
-    private readonly List<Process> _processes = [];
+    private readonly List<PeerProcess> _processes = [];
     private readonly ITestOutputHelper _output;
 
     public CrashRecoveryTests(ITestOutputHelper output) => _output = output;
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var process in _processes)
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-
-            process.Dispose();
+            await process.DisposeAsync();
         }
 
         Directory.Delete(_directory, recursive: true);
@@ -45,11 +40,12 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Up_KilledMidLoadAndRestarted_EveryAcknowledgedReadIsInTheWarehouse()
     {
-        var (awsPort, apiPort, dashboardPort) = (FreePort(), FreePort(), FreePort());
+        var (awsPort, apiPort, dashboardPort) = (PeerProcess.FreeLoopbackPort(), PeerProcess.FreeLoopbackPort(), PeerProcess.FreeLoopbackPort());
         var work = Path.Combine(_directory, "work");
         var cli = new AwsCli(new Uri($"http://127.0.0.1:{awsPort}"), _directory);
 
-        var first = await StartUpAsync(work, awsPort, apiPort, dashboardPort, build: true);
+        await FunctionBuilds.EnsureBuiltAsync();
+        var first = await StartUpAsync(work, awsPort, apiPort, dashboardPort);
         var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var stopLoad = new CancellationTokenSource();
@@ -59,8 +55,7 @@ public sealed class CrashRecoveryTests : IDisposable
         // minutes are still in Firehose's buffers when it comes.
         await Task.Delay(TimeSpan.FromSeconds(20));
         var loadedBeforeKill = await CountDistinctReadIdsAsync(cli);
-        first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
-        await first.WaitForExitAsync();
+        await first.KillAsync(); // SIGKILL: no shutdown code runs
         await stopLoad.CancelAsync();
         await Task.WhenAll(senders);
         var acknowledgedAtKill = acknowledged.Keys.ToHashSet(StringComparer.Ordinal);
@@ -68,7 +63,7 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(loadedBeforeKill > 0, "nothing was loaded before the kill: the test would not show the warehouse surviving");
         Assert.True(acknowledgedAtKill.Count > loadedBeforeKill, $"{acknowledgedAtKill.Count} acknowledged, {loadedBeforeKill} loaded: nothing was in flight at the kill");
 
-        var second = await StartUpAsync(work, awsPort, apiPort, dashboardPort, build: false);
+        var second = await StartUpAsync(work, awsPort, apiPort, dashboardPort);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (await CountDistinctReadIdsAsync(cli) < acknowledgedAtKill.Count && DateTime.UtcNow < deadline)
         {
@@ -124,58 +119,38 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task<Process> StartUpAsync(string work, int awsPort, int apiPort, int dashboardPort, bool build)
+    /// <summary>`up --no-build`: the functions are built once per test process (FunctionBuilds), not by the stack.</summary>
+    private async Task<PeerProcess> StartUpAsync(string work, int awsPort, int apiPort, int dashboardPort)
     {
         var tool = Path.Combine(AppContext.BaseDirectory, "badgeflow-local.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepositoryPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryPaths.RepositoryRoot };
         string[] arguments =
         [
             tool, "up", "--work", work, "--aws-port", Port(awsPort), "--api-port", Port(apiPort), "--dashboard-port", Port(dashboardPort),
-            "--api-keys", $"venetian={ApiKey}", "--speed", "60", "--producers", "1",
+            "--api-keys", $"venetian={ApiKey}", "--speed", "60", "--producers", "1", "--no-build",
         ];
-        foreach (var argument in build ? arguments : [.. arguments, "--no-build"])
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the local stack.");
+        var process = PeerProcess.Start(start);
         _processes.Add(process);
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) =>
+        try
         {
-            if (e.Data is { } line)
-            {
-                output.Enqueue(line);
-                if (line.Contains("local stack is up", StringComparison.Ordinal))
-                {
-                    up.TrySetResult();
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
+            await process.WaitUntilReadyAsync(
+                _ => Task.FromResult(process.Output.Contains("local stack is up", StringComparison.Ordinal)), TimeSpan.FromMinutes(6), CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
         {
-            if (e.Data is { } line)
-            {
-                output.Enqueue(line);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(up.Task, exited, Task.Delay(TimeSpan.FromMinutes(6)));
-        Assert.True(first == up.Task, "the local stack did not come up:\n" + string.Join('\n', output));
+            Assert.Fail($"the local stack did not come up ({e.Message}):\n{process.Output}");
+        }
+
         return process;
     }
 
     /// <summary>SIGTERM, as a process manager stops it: the stack shuts down and releases the warehouse file.</summary>
-    private static async Task StopAsync(Process process)
+    private static async Task StopAsync(PeerProcess process)
     {
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
@@ -207,11 +182,4 @@ public sealed class CrashRecoveryTests : IDisposable
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

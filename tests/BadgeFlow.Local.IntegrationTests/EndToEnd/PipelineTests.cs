@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using BadgeFlow.Local.Sns;
-using BadgeFlow.Local.Warehouse;
+using BadgeFlow.Local.Tests.Support;
 
 namespace BadgeFlow.Local.Tests.EndToEnd;
 
@@ -11,100 +9,64 @@ namespace BadgeFlow.Local.Tests.EndToEnd;
 [Trait("Category", "Integration")]
 public sealed class PipelineTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("badgeflow-e2e-").FullName;
-    private LocalStack _stack = null!;
+    private PipelineStack _pipeline = null!;
 
-    public async Task InitializeAsync()
-    {
-        _stack = await LocalStack.StartAsync(
-            new LocalStackOptions
-            {
-                WorkingDirectory = _directory,
-                AwsPort = 0,
-                SensorApiPort = 0,
-                ProducerInstances = 1,
-                RunSchedule = false,
-                ApiKeys = new Dictionary<string, string> { ["venetian"] = "e2e-key", ["mgm"] = "e2e-mgm-key" },
-                // Virtual time starts at real time (reads are checked against the receive time, which is virtual) and
-                // only runs ahead when the test drains Firehose.
-                VirtualStart = TimeProvider.System.GetUtcNow(),
-                Speed = 1,
-            },
-            CancellationToken.None);
-    }
+    private LocalStack Stack => _pipeline.Stack;
 
-    public async Task DisposeAsync()
-    {
-        await _stack.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task InitializeAsync() =>
+        _pipeline = await PipelineStack.StartAsync("e2e", new Dictionary<string, string> { ["venetian"] = "e2e-key", ["mgm"] = "e2e-mgm-key" });
+
+    public async Task DisposeAsync() => await _pipeline.DisposeAsync();
 
     [Fact]
     public async Task PostReads_ValidAndInvalid_ValidOnesLoadedPseudonymizedAndReportedThroughSns()
     {
         // The Producer checks readAt against the receive time (virtual time, started at real time), so the reads are
         // placed in the window before the current one on the real clock.
-        var now = TimeProvider.System.GetUtcNow();
-        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero).AddMinutes(-15);
+        var windowStart = PipelineStack.PreviousWindowStart();
         var reads = Enumerable.Range(0, 999).Select(i => new
         {
             sensorId = i % 2 == 0 ? "venetian-l2-keynote-hall-d-s01" : "venetian-l2-keynote-hall-d-s02",
             badgeId = $"BADGE-{i % 250:D4}",
-            readAt = windowStart.AddSeconds(10 + (i % 800)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            readAt = PipelineStack.ReadAt(windowStart.AddSeconds(10 + (i % 800))),
             rssi = -60,
         }).Cast<object>().ToList();
         reads.Add(new { sensorId = "bad sensor id!", badgeId = "BADGE-9999", readAt = windowStart.AddSeconds(5).ToString("O"), rssi = -60 });
-        var published = new List<PublishedMessage>();
-        using var subscription = _stack.PublishedMessages.Subscribe(m => { lock (published) { published.Add(m); } });
-
-        using var http = new HttpClient();
         foreach (var chunk in reads.Chunk(500))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads = chunk }) };
-            request.Headers.Add("x-api-key", "e2e-key");
-            using var response = await http.SendAsync(request);
-            var answer = await response.Content.ReadAsStringAsync();
-            Assert.True((int)response.StatusCode is 200 or 207, $"{(int)response.StatusCode}: {answer}");
+            var (status, answer) = await _pipeline.PostReadsAsync("e2e-key", chunk);
+            Assert.True(status is 200 or 207, $"{status}: {answer}");
         }
 
         // Through Transform's buffer, the destination's and a COPY, with virtual time pushed along.
-        await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
+        await _pipeline.DrainAsync();
 
-        var counters = _stack.Counters.Snapshot();
+        var counters = Stack.Counters.Snapshot();
         Assert.Equal(999, counters.ReadsIntoFirehose);
         Assert.Equal(999, counters.ReadsLoaded);
         Assert.Equal(0, counters.ReadsFailed);
-        var rows = _stack.Warehouse.Execute("SELECT badge_hash, zone_id FROM badge_reads", []);
+        var rows = Stack.Warehouse.Execute("SELECT badge_hash, zone_id FROM badge_reads", []);
         Assert.Equal(999, rows.Records.Count);
         Assert.DoesNotContain(rows.Records, r => r[0].StringValue!.StartsWith("BADGE-", StringComparison.Ordinal));
         Assert.Equal(250, rows.Records.Select(r => r[0].StringValue).Distinct().Count());
         Assert.All(rows.Records, r => Assert.Equal("venetian-l2-keynote-hall-d", r[1].StringValue));
 
-        var report = await _stack.Functions.InvokeAsync(
+        var report = await Stack.Functions.InvokeAsync(
             "Aggregator", $$"""{"windowStart":"{{windowStart.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""", CancellationToken.None);
         Assert.True(report.Succeeded, report.ErrorJson);
-        PublishedMessage message;
-        lock (published)
-        {
-            message = Assert.Single(published);
-        }
+        var message = Assert.Single(_pipeline.Published);
 
-        Assert.Equal(_stack.TopicArn, message.TopicArn);
+        Assert.Equal(Stack.TopicArn, message.TopicArn);
         Assert.Equal("json", message.MessageStructure);
         Assert.Contains("venetian-l2-keynote-hall-d", message.MessageFor("https"), StringComparison.Ordinal);
-        var delivered = Assert.Single(await File.ReadAllLinesAsync(Path.Combine(_directory, "reports.ndjson")));
+        var delivered = Assert.Single(await File.ReadAllLinesAsync(Path.Combine(_pipeline.WorkingDirectory, "reports.ndjson")));
         Assert.Equal(message.MessageId, JsonDocument.Parse(delivered).RootElement.GetProperty("MessageId").GetString());
     }
 
     [Fact]
     public async Task ScheduledRuns_RerunAndLateRead_RerunPublishesNothingNextRunPublishesOneCorrection()
     {
-        // The window before the current one on the real clock (the Producer accepts reads at most 24 h old).
-        var now = TimeProvider.System.GetUtcNow();
-        var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero).AddMinutes(-15);
-        var published = new List<PublishedMessage>();
-        using var subscription = _stack.PublishedMessages.Subscribe(m => { lock (published) { published.Add(m); } });
-        using var http = new HttpClient();
+        var windowStart = PipelineStack.PreviousWindowStart();
 
         async Task PostAsync(int from, int count)
         {
@@ -112,31 +74,16 @@ public sealed class PipelineTests : IAsyncLifetime
             {
                 sensorId = "venetian-l2-keynote-hall-d-s01",
                 badgeId = $"BADGE-{i:D4}",
-                readAt = windowStart.AddSeconds(10 + i).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                readAt = PipelineStack.ReadAt(windowStart.AddSeconds(10 + i)),
                 rssi = -60,
             }).ToList();
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads }) };
-            request.Headers.Add("x-api-key", "e2e-key");
-            using var response = await http.SendAsync(request);
-            Assert.Equal(200, (int)response.StatusCode);
-            await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
+            Assert.Equal(200, (await _pipeline.PostReadsAsync("e2e-key", reads)).Status);
+            await _pipeline.DrainAsync();
         }
 
-        async Task<JsonElement> RunAsync(DateTimeOffset scheduledTime)
-        {
-            var run = await _stack.Functions.InvokeAsync(
-                "Aggregator", $$"""{"scheduledTime":"{{scheduledTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}}"}""", CancellationToken.None);
-            Assert.True(run.Succeeded, run.ErrorJson);
-            return JsonDocument.Parse(run.Payload!).RootElement;
-        }
+        Task<JsonElement> RunAsync(DateTimeOffset scheduledTime) => _pipeline.RunScheduledAggregatorAsync(scheduledTime);
 
-        JsonElement[] Reports()
-        {
-            lock (published)
-            {
-                return published.Select(m => JsonDocument.Parse(m.MessageFor("sqs")).RootElement).ToArray();
-            }
-        }
+        JsonElement[] Reports() => [.. _pipeline.Published.Select(m => JsonDocument.Parse(m.MessageFor("sqs")).RootElement)];
 
         var mark = windowStart + TimeSpan.FromMinutes(15 + 7);
         await PostAsync(0, 100);
@@ -153,7 +100,7 @@ public sealed class PipelineTests : IAsyncLifetime
             reports.Select(r => $"{r.GetProperty("window").GetProperty("start").GetDateTimeOffset():HH:mm} r{r.GetProperty("revision").GetInt32()} reads {r.GetProperty("totals").GetProperty("reads").GetInt64()}"));
         Assert.Equal(reports[0].GetProperty("figuresDigest").GetString(), reports[2].GetProperty("supersedes").GetProperty("figuresDigest").GetString());
         // The revisions as the Schema function's table holds them in DuckDB, written through the local Data API.
-        var rows = _stack.Warehouse.Execute("SELECT revision, reads FROM report_revisions ORDER BY revision, window_start", []);
+        var rows = Stack.Warehouse.Execute("SELECT revision, reads FROM report_revisions ORDER BY revision, window_start", []);
         Assert.Equal(
             ["1:100", "1:0", "2:103"],
             rows.Records.Select(r => $"{r[0].LongValue}:{r[1].LongValue}"));
@@ -162,20 +109,15 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task PostReads_VenetianSensorWithMgmKey_RejectedWithItsReasonAndOnlyTheMgmReadLoaded()
     {
-        var readAt = TimeProvider.System.GetUtcNow().AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var readAt = PipelineStack.ReadAt(TimeProvider.System.GetUtcNow().AddMinutes(-1));
         var reads = new object[]
         {
             new { sensorId = "mgm-l1-grand-ballroom-122-s01", badgeId = "BADGE-7001", readAt, rssi = -60 },
             new { sensorId = "venetian-l2-keynote-hall-d-s01", badgeId = "BADGE-7002", readAt, rssi = -60 },
         };
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_stack.SensorApiUrl, "reads")) { Content = JsonContent.Create(new { reads }) };
-        request.Headers.Add("x-api-key", "e2e-mgm-key");
+        var (status, answer) = await _pipeline.PostReadsAsync("e2e-mgm-key", reads);
 
-        using var response = await http.SendAsync(request);
-
-        var answer = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == 207, answer);
+        Assert.True(status == 207, answer);
         using var body = JsonDocument.Parse(answer);
         Assert.Equal(0, Assert.Single(body.RootElement.GetProperty("acceptedReads").EnumerateArray()).GetProperty("index").GetInt32());
         var rejected = Assert.Single(body.RootElement.GetProperty("rejectedReads").EnumerateArray());
@@ -183,20 +125,20 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal("sensorId", rejected.GetProperty("field").GetString());
         Assert.Equal("is not a sensor of this API key's key group", rejected.GetProperty("reason").GetString());
 
-        await _stack.DrainAsync(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1), CancellationToken.None);
-        var rows = _stack.Warehouse.Execute("SELECT sensor_id FROM badge_reads", []);
+        await _pipeline.DrainAsync();
+        var rows = Stack.Warehouse.Execute("SELECT sensor_id FROM badge_reads", []);
         Assert.Equal(["mgm-l1-grand-ballroom-122-s01"], rows.Records.Select(r => r[0].StringValue));
     }
 
     [Fact]
     public void ApiKeys_OnePerCampusKeyGroup_GivenValuesKeptOthersGenerated()
     {
-        var keys = _stack.ApiKeys.ToDictionary(k => k.Group, StringComparer.Ordinal);
+        var keys = Stack.ApiKeys.ToDictionary(k => k.Group, StringComparer.Ordinal);
 
         Assert.Equal(["aria", "caesars-forum", "encore", "mandalay", "mgm", "venetian", "wynn"], keys.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("e2e-key", keys["venetian"].Value);
         Assert.Equal(40, keys["wynn"].Value.Length);
-        Assert.Equal(7, _stack.ApiKeys.Select(k => k.Value).Distinct().Count());
+        Assert.Equal(7, Stack.ApiKeys.Select(k => k.Value).Distinct().Count());
         Assert.DoesNotContain("e2e-key", keys["venetian"].ToString(), StringComparison.Ordinal);
     }
 
@@ -205,9 +147,9 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         using var http = new HttpClient();
 
-        using var response = await http.PostAsync(new Uri(_stack.SensorApiUrl, "reads"), new StringContent("{\"reads\":[]}", Encoding.UTF8, "application/json"));
+        using var response = await http.PostAsync(new Uri(Stack.SensorApiUrl, "reads"), new StringContent("{\"reads\":[]}", Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(1, _stack.Counters.Snapshot().ApiRequestsByStatus[403]);
+        Assert.Equal(1, Stack.Counters.Snapshot().ApiRequestsByStatus[403]);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using BadgeFlow.Testing.Peers;
 using Xunit;
 
 namespace BadgeFlow.Testing.Moto;
@@ -13,9 +12,9 @@ public sealed class MotoServer : IAsyncDisposable
     public const string AccountId = "123456789012";
     public const string Region = "us-east-1";
 
-    private readonly Process _process;
+    private readonly PeerProcess _process;
 
-    private MotoServer(Process process, Uri url)
+    private MotoServer(PeerProcess process, Uri url)
     {
         _process = process;
         Url = url;
@@ -36,45 +35,28 @@ public sealed class MotoServer : IAsyncDisposable
 
     public static async Task<MotoServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var executable = FindOnPath("moto_server")
+        var executable = PeerProcess.Find("moto_server")
             ?? throw new InvalidOperationException(
                 "moto_server not found on PATH: these integration tests need the moto AWS emulator (pip install 'moto[server]').");
 
-        var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
+        var port = PeerProcess.FreeLoopbackPort();
+        var start = new ProcessStartInfo(executable);
         start.ArgumentList.Add("-H");
         start.ArgumentList.Add("127.0.0.1");
         start.ArgumentList.Add("-p");
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new MotoServer(process, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new MotoServer(PeerProcess.Start(start), new Uri($"http://127.0.0.1:{port}/"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
         {
-            await server.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+            await server._process.WaitUntilReadyAsync(token => AnswersAsync(http, server.Url, token), TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            var output = server._process.Output;
             await server.DisposeAsync().ConfigureAwait(false);
-            string log;
-            lock (output)
-            {
-                log = output.ToString();
-            }
-
-            throw new InvalidOperationException($"moto_server did not answer on port {port}. Its output:\n{log}");
+            throw new InvalidOperationException($"moto_server did not answer on port {port}: {e.Message}\nIts output:\n{output}", e);
         }
 
         return server;
@@ -88,78 +70,23 @@ public sealed class MotoServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private static async Task<bool> AnswersAsync(HttpClient http, Uri url, CancellationToken cancellationToken)
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().ConfigureAwait(false);
-            }
+            using var response = await http.GetAsync(new Uri(url, "moto-api/data.json"), cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
         }
-        catch (InvalidOperationException)
+        catch (HttpRequestException)
         {
-            // Already gone.
+            return false; // not listening yet
         }
-        finally
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _process.Dispose();
+            return false; // this probe timed out; try again
         }
-    }
-
-    private async Task WaitUntilAnsweringAsync(TimeSpan patience, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        giveUp.CancelAfter(patience);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode}.");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(new Uri(Url, "moto-api/data.json"), giveUp.Token).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException) when (!giveUp.IsCancellationRequested)
-            {
-                // This probe timed out; try again.
-            }
-
-            await Task.Delay(100, giveUp.Token).ConfigureAwait(false);
-        }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static string? FindOnPath(string name)
-    {
-        foreach (var dir in (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }
 
@@ -170,7 +97,12 @@ public sealed class MotoServerFixture : IAsyncLifetime
 
     public MotoServer Server => _server ?? throw new InvalidOperationException("moto_server has not started.");
 
-    public async Task InitializeAsync() => _server = await MotoServer.StartAsync().ConfigureAwait(false);
+    public async Task InitializeAsync()
+    {
+        _server = await MotoServer.StartAsync().ConfigureAwait(false);
+        using var resources = new MotoResources(_server);
+        await resources.WarmUpSsmAsync().ConfigureAwait(false);
+    }
 
     public async Task DisposeAsync()
     {

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using BadgeFlow.Testing.Peers;
 using Npgsql;
 using Xunit;
 
@@ -26,19 +25,17 @@ public sealed class PostgresServer : IAsyncDisposable
     public const string Superuser = "badgeflow";
     public const string Database = "postgres";
 
-    private readonly Process _process;
+    private readonly PeerProcess _process;
     private readonly string _folder;
     private readonly string _dataDirectory;
     private readonly ServerTools _tools;
-    private readonly StringBuilder _log;
 
-    private PostgresServer(Process process, string folder, ServerTools tools, int port, StringBuilder log)
+    private PostgresServer(PeerProcess process, string folder, ServerTools tools, int port)
     {
         _process = process;
         _folder = folder;
         _dataDirectory = Path.Combine(folder, "data");
         _tools = tools;
-        _log = log;
         Port = port;
         ConnectionString = new NpgsqlConnectionStringBuilder
         {
@@ -179,23 +176,13 @@ public sealed class PostgresServer : IAsyncDisposable
                 }
                 catch (OperationCanceledException)
                 {
-                    // Fall through to the kill below.
-                }
-
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    await _process.WaitForExitAsync().ConfigureAwait(false);
+                    // WaitForExitAsync killed it.
                 }
             }
         }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
         finally
         {
-            _process.Dispose();
+            await _process.DisposeAsync().ConfigureAwait(false);
             TryDelete(_folder);
         }
     }
@@ -216,10 +203,9 @@ public sealed class PostgresServer : IAsyncDisposable
         // A free port can be taken between probing and binding; a few attempts make that race harmless.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreeLoopbackPort();
-            var log = new StringBuilder();
+            var port = PeerProcess.FreeLoopbackPort();
             var process = tools.Start(
-                tools.Postgres, folder, log,
+                tools.Postgres, folder,
                 "-D", Path.Combine(folder, "data"),
                 "-p", port.ToString(CultureInfo.InvariantCulture),
                 "-k", folder,
@@ -227,22 +213,16 @@ public sealed class PostgresServer : IAsyncDisposable
                 // A test cluster: durability is not needed, speed is.
                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                 "-c", "TimeZone=UTC");
-            var server = new PostgresServer(process, folder, tools, port, log);
+            var server = new PostgresServer(process, folder, tools, port);
             try
             {
-                await server.WaitUntilAcceptingAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+                await process.WaitUntilReadyAsync(server.AcceptsAsync, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
                 return server;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var output = server.Log();
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                process.Dispose();
+                var output = process.Output;
+                await process.DisposeAsync().ConfigureAwait(false);
                 if (attempt < 3 && output.Contains("could not bind", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
@@ -254,46 +234,20 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAcceptingAsync(TimeSpan patience, CancellationToken cancellationToken)
+    /// <summary>Readiness: a connection that answers <c>SHOW server_version</c> (kept as <see cref="Version"/>).</summary>
+    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
     {
-        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        giveUp.CancelAfter(patience);
-        while (true)
+        try
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"postgres exited with code {_process.ExitCode}.");
-            }
-
-            try
-            {
-                await using var connection = await OpenAsync(giveUp.Token).ConfigureAwait(false);
-                await using var command = new NpgsqlCommand("SHOW server_version", connection);
-                Version = (string?)await command.ExecuteScalarAsync(giveUp.Token).ConfigureAwait(false) ?? "";
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
-            {
-                // Not listening yet, or still starting up ("the database system is starting up").
-            }
-
-            await Task.Delay(100, giveUp.Token).ConfigureAwait(false);
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand("SHOW server_version", connection);
+            Version = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? "";
+            return true;
         }
-    }
-
-    private string Log()
-    {
-        lock (_log)
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
-            return _log.ToString();
+            return false; // not listening yet, or still starting up ("the database system is starting up")
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void TryDelete(string folder)
@@ -319,8 +273,7 @@ public sealed class PostgresServer : IAsyncDisposable
         public static ServerTools Find()
         {
             string[] names = ["initdb", "postgres", "pg_ctl"];
-            string[] directories = [DebianBinDirectory, .. PathDirectories()];
-            var found = names.Select(name => directories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists)).ToArray();
+            var found = names.Select(name => PeerProcess.Find(name, DebianBinDirectory)).ToArray();
             var missing = names.Where((_, i) => found[i] is null).ToArray();
             if (missing.Length > 0)
             {
@@ -335,8 +288,7 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             // PostgreSQL will not run as root. The package's own system user when there is one, else nobody.
-            string[] runusers = ["/usr/sbin/runuser", "/sbin/runuser", .. PathDirectories().Select(d => Path.Combine(d, "runuser"))];
-            var runuser = runusers.FirstOrDefault(File.Exists)
+            var runuser = PeerProcess.Find("runuser", "/usr/sbin", "/sbin")
                 ?? throw new InvalidOperationException(
                     "These tests run as root, which PostgreSQL refuses, and runuser (util-linux) was not found to run it as another user.");
             var user = UserExists("postgres") ? "postgres" : UserExists("nobody") ? "nobody"
@@ -344,18 +296,17 @@ public sealed class PostgresServer : IAsyncDisposable
             return new ServerTools(found[0]!, found[1]!, found[2]!, runuser, user);
         }
 
-        public Process Start(string executable, string workingDirectory, StringBuilder log, params string[] arguments)
+        public PeerProcess Start(string executable, string workingDirectory, params string[] arguments) =>
+            PeerProcess.Start(StartInfo(executable, workingDirectory, arguments));
+
+        public Task<(int ExitCode, string Output)> RunToEndAsync(
+            string executable, string workingDirectory, CancellationToken cancellationToken, params string[] arguments) =>
+            PeerProcess.RunToEndAsync(StartInfo(executable, workingDirectory, arguments), cancellationToken);
+
+        private ProcessStartInfo StartInfo(string executable, string workingDirectory, string[] arguments)
         {
-            var start = new ProcessStartInfo(RunUser ?? executable)
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = false,
-                CreateNoWindow = true,
-                // The server's user must be able to stay in its working directory.
-                WorkingDirectory = workingDirectory,
-            };
+            // The server's user must be able to stay in its working directory.
+            var start = new ProcessStartInfo(RunUser ?? executable) { RedirectStandardInput = false, WorkingDirectory = workingDirectory };
             if (RunUser is not null)
             {
                 start.ArgumentList.Add("-u");
@@ -372,37 +323,8 @@ public sealed class PostgresServer : IAsyncDisposable
             // Messages in English whatever the machine's locale, so a failure reads the same everywhere.
             start.Environment["LC_ALL"] = "C";
             start.Environment["LANG"] = "C";
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-            process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return process;
+            return start;
         }
-
-        public async Task<(int ExitCode, string Output)> RunToEndAsync(
-            string executable, string workingDirectory, CancellationToken cancellationToken, params string[] arguments)
-        {
-            var log = new StringBuilder();
-            using var process = Start(executable, workingDirectory, log, arguments);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            lock (log)
-            {
-                return (process.ExitCode, log.ToString());
-            }
-        }
-
-        private static IEnumerable<string> PathDirectories() =>
-            (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
 
         private static bool UserExists(string name) =>
             File.Exists("/etc/passwd")
