@@ -6,8 +6,9 @@ namespace BadgeFlow.Local.Simulator;
 /// <summary>How reads leave: batch size, requests in flight, rate, and how hard to retry.</summary>
 public sealed record ReadSenderOptions
 {
-    /// <summary>Reads per request (the API takes up to 1000).</summary>
-    public int BatchSize { get; init; } = 500;
+    /// <summary>Reads per request (the API takes up to 1000, the default: half the requests, Producer invocations and
+    /// PutRecordBatch calls of 500 for the same reads, which is what bounds a replay's speed).</summary>
+    public int BatchSize { get; init; } = 1000;
 
     public int MaxConcurrency { get; init; } = 4;
 
