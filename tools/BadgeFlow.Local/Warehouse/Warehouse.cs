@@ -120,13 +120,24 @@ public sealed class Warehouse : IDisposable
     /// timestamps are read as TIMEFORMAT 'auto'. All or nothing: one bad line loads no line. Returns the rows loaded.</summary>
     public long LoadJsonLines(string table, Stream jsonLines, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(table);
         ArgumentNullException.ThrowIfNull(jsonLines);
+        if (jsonLines is MemoryStream memory && memory.TryGetBuffer(out var buffer))
+        {
+            return LoadJsonLines(table, buffer.AsMemory((int)memory.Position), cancellationToken);
+        }
+
+        using var copy = new MemoryStream();
+        jsonLines.CopyTo(copy);
+        return LoadJsonLines(table, copy.GetBuffer().AsMemory(0, (int)copy.Length), cancellationToken);
+    }
+
+    /// <summary>As <see cref="LoadJsonLines(string, Stream, CancellationToken)"/>, from the staged bytes themselves.</summary>
+    public long LoadJsonLines(string table, ReadOnlyMemory<byte> jsonLines, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(table);
         using var connection = Connect();
         var columns = JsonLinesLoader.DescribeTable(connection, table);
-        var rows = JsonLinesLoader.Parse(table, columns, jsonLines, cancellationToken);
-        JsonLinesLoader.Append(connection, table, columns, rows);
-        return rows.Count;
+        return JsonLinesLoader.Load(connection, table, columns, jsonLines, cancellationToken);
     }
 
     public void Dispose()
