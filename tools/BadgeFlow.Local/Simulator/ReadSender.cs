@@ -7,7 +7,7 @@ namespace BadgeFlow.Local.Simulator;
 public sealed record ReadSenderOptions
 {
     /// <summary>Reads per request (the API takes up to 1000, the default: half the requests, Producer invocations and
-    /// PutRecordBatch calls of 500 for the same reads, which is what bounds a replay's speed).</summary>
+    /// PutRecordBatch calls that batches of 500 make for the same reads).</summary>
     public int BatchSize { get; init; } = 1000;
 
     public int MaxConcurrency { get; init; } = 4;
