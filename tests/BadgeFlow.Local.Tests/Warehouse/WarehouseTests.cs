@@ -230,6 +230,25 @@ public sealed class WarehouseTests : IDisposable
     }
 
     [Fact]
+    public void LoadJsonLines_ByteOrderMarkCrLfAndBlankLines_EveryRowLoadedAndBadLineNumberedAsReadLineWould()
+    {
+        _warehouse.ExecuteBatch(CraftedReads.SchemaStatements(), []);
+        static string Line(string id) => $$"""{"read_id":"{{id}}","read_at":"2026-11-25 10:00:00","badge_hash":"h","sensor_id":"s","received_at":"2026-11-25 10:00:00","source":"api"}""";
+        byte[] Bytes(string text) => [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)];
+
+        var loaded = _warehouse.LoadJsonLines("badge_reads", Bytes(Line("a") + "\r\n\r\n" + Line("b") + "\r" + Line("c") + "\n \t\n"));
+
+        Assert.Equal(3, loaded);
+        Assert.Equal(3, _warehouse.Execute("SELECT COUNT(*) FROM badge_reads", []).Records[0][0].LongValue);
+
+        // Lines: a (1), blank (2), b (3), c (4), bad (5); nothing of this load is kept.
+        var error = Assert.Throws<WarehouseException>(() => _warehouse.LoadJsonLines("badge_reads", Bytes(Line("d") + "\r\n\n" + Line("e") + "\r" + Line("f") + "\n{\"read_id\":")));
+
+        Assert.Contains("line 5", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, _warehouse.Execute("SELECT COUNT(*) FROM badge_reads", []).Records[0][0].LongValue);
+    }
+
+    [Fact]
     public void LoadJsonLines_UnknownTable_Fails()
     {
         Assert.Throws<WarehouseException>(() => _warehouse.LoadJsonLines("nowhere", new MemoryStream("{}"u8.ToArray())));

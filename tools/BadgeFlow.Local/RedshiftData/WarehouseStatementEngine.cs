@@ -14,13 +14,7 @@ public sealed class WarehouseStatementEngine(Warehouse.Warehouse warehouse) : IS
 
     /// <summary>COPY FORMAT AS JSON 'auto' of one staged batch: keys matched to columns, all or nothing.</summary>
     public Task<long> LoadJsonLinesAsync(string table, ReadOnlyMemory<byte> jsonLines, CancellationToken cancellationToken) =>
-        Task.Run(
-            () =>
-            {
-                using var stream = new MemoryStream(jsonLines.ToArray(), writable: false);
-                return warehouse.LoadJsonLines(table, stream, cancellationToken);
-            },
-            cancellationToken);
+        Task.Run(() => warehouse.LoadJsonLines(table, jsonLines, cancellationToken), cancellationToken);
 
     private static List<WarehouseParameter> ToParameters(IReadOnlyList<KeyValuePair<string, string>> parameters) =>
         [.. parameters.Select(p => new WarehouseParameter(p.Key, p.Value))];

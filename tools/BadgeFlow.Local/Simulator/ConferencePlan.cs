@@ -17,11 +17,11 @@ public sealed class ConferencePlan
         SimulatedCampus campus,
         ConferenceAgenda agenda,
         ConferenceOptions options,
-        SimulatedRead[] reads,
+        IReadOnlyList<SimulatedRead> reads,
         IReadOnlyList<string> sensorIds,
         IReadOnlyList<int> sensorZone,
         int badges,
-        SimulatedStay[] stays)
+        IReadOnlyList<SimulatedStay> stays)
     {
         Stays = stays;
         Campus = campus;

@@ -21,34 +21,52 @@ public sealed record WindowCrowd(int Index, TimeSpan Start, TimeSpan End, Agenda
 /// </summary>
 internal static class CrowdTruth
 {
+    // A stay boundary packed in one long, so ten million of them sort as plain numbers: the instant, then departures
+    // (0) before arrivals (1) at the same instant (stays are half-open), then the zone.
+    private const int ZoneBits = 19;
+    private const long ZoneMask = (1L << ZoneBits) - 1;
+
     public static IReadOnlyList<WindowCrowd> Measure(ConferencePlan plan)
     {
         var windowMs = (long)plan.Options.WindowLength.TotalMilliseconds;
         var zones = plan.Campus.Zones.Count;
         var windows = plan.Agenda.Slots.Count;
-
-        // Stay boundaries as events, a departure before an arrival at the same instant (stays are half-open).
-        var events = new (long At, int Zone, int Delta)[plan.Stays.Count * 2];
-        var footfall = new HashSet<long>[windows];
-        for (var w = 0; w < windows; w++)
+        if (zones > ZoneMask)
         {
-            footfall[w] = [];
+            throw new InvalidOperationException($"The ground truth counts at most {ZoneMask} zones, not {zones}.");
         }
 
+        // Footfall per window and zone: the attendees with a stay there. Stays come attendee by attendee, so marking each
+        // (window, zone) with the last attendee counted there counts each attendee once, without a set per window.
+        var events = new long[plan.Stays.Count * 2];
+        var visits = new int[windows * zones];
+        var counted = new int[windows * zones];
+        var previous = -1;
         var n = 0;
         foreach (var stay in plan.Stays)
         {
-            events[n++] = (stay.FromMilliseconds, stay.Zone, +1);
-            events[n++] = (stay.UntilMilliseconds, stay.Zone, -1);
+            if (stay.Attendee < previous)
+            {
+                throw new InvalidOperationException("The plan's stays must come attendee by attendee.");
+            }
+
+            previous = stay.Attendee;
+            events[n++] = (stay.FromMilliseconds << (ZoneBits + 1)) | (1L << ZoneBits) | (uint)stay.Zone;
+            events[n++] = (stay.UntilMilliseconds << (ZoneBits + 1)) | (uint)stay.Zone;
             var first = (int)(stay.FromMilliseconds / windowMs);
             var last = (int)Math.Min(windows - 1, (stay.UntilMilliseconds - 1) / windowMs);
             for (var w = first; w <= last; w++)
             {
-                footfall[w].Add(((long)stay.Attendee * zones) + stay.Zone);
+                var cell = (w * zones) + stay.Zone;
+                if (counted[cell] != stay.Attendee + 1)
+                {
+                    counted[cell] = stay.Attendee + 1;
+                    visits[cell]++;
+                }
             }
         }
 
-        Array.Sort(events, static (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Delta.CompareTo(b.Delta));
+        Array.Sort(events);
 
         var occupancy = new int[zones];
         var since = new long[zones];
@@ -63,19 +81,15 @@ internal static class CrowdTruth
             Array.Copy(occupancy, peak, zones);
             Array.Clear(personMs);
             Array.Fill(since, start);
-            for (; e < events.Length && events[e].At < end; e++)
+            for (; e < events.Length && events[e] >> (ZoneBits + 1) < end; e++)
             {
-                var (at, zone, delta) = events[e];
+                var at = events[e] >> (ZoneBits + 1);
+                var zone = (int)(events[e] & ZoneMask);
+                var delta = (events[e] & (1L << ZoneBits)) != 0 ? +1 : -1;
                 personMs[zone] += occupancy[zone] * (double)(at - since[zone]);
                 since[zone] = at;
                 occupancy[zone] += delta;
                 peak[zone] = Math.Max(peak[zone], occupancy[zone]);
-            }
-
-            var visits = new int[zones];
-            foreach (var key in footfall[w])
-            {
-                visits[(int)(key % zones)]++;
             }
 
             var crowd = new ZoneCrowd[zones];
@@ -83,7 +97,7 @@ internal static class CrowdTruth
             {
                 personMs[z] += occupancy[z] * (double)(end - since[z]);
                 var zone = plan.Campus.Zones[z];
-                crowd[z] = new ZoneCrowd(zone.Id, occupancy[z], visits[z], occupancy[z] / zone.AreaSquareMetres, personMs[z] / windowMs, peak[z]);
+                crowd[z] = new ZoneCrowd(zone.Id, occupancy[z], visits[(w * zones) + z], occupancy[z] / zone.AreaSquareMetres, personMs[z] / windowMs, peak[z]);
             }
 
             var slot = plan.Agenda.Slots[w];

@@ -6,7 +6,8 @@ namespace BadgeFlow.Local.Simulator;
 /// <summary>How reads leave: batch size, requests in flight, rate, and how hard to retry.</summary>
 public sealed record ReadSenderOptions
 {
-    /// <summary>Reads per request (the API takes up to 1000).</summary>
+    /// <summary>Reads per request (the API takes up to 1000). 1000 doubled the sender's pace on a quiet machine, which let
+    /// the virtual clock outrun delivery in a 10-hour replay (docs/demo.md "Replay at scale"): kept at 500.</summary>
     public int BatchSize { get; init; } = 500;
 
     public int MaxConcurrency { get; init; } = 4;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using DuckDB.NET.Data;
 
@@ -45,86 +44,99 @@ internal static class JsonLinesLoader
             : throw new WarehouseException($"ERROR: relation \"{table}\" does not exist");
     }
 
-    /// <summary>Each row holds one value per column: null for SQL NULL, <see cref="Default"/> for a column the line omits
-    /// that has a default.</summary>
-    public static List<object?[]> Parse(string table, IReadOnlyList<TableColumn> columns, Stream jsonLines, CancellationToken cancellationToken)
+    /// <summary>Validates and appends every line in one transaction, streaming: each line is parsed from the UTF-8 bytes
+    /// and appended as it is read, and the first bad line rolls back what was appended, so the load is all or nothing
+    /// without holding the rows. Lines end at <c>\n</c>, <c>\r</c> or <c>\r\n</c>; blank lines are skipped; a leading
+    /// UTF-8 byte order mark is ignored; invalid UTF-8 is a bad line, as COPY rejects it. Returns the rows loaded.</summary>
+    public static long Load(DuckDBConnection connection, string table, IReadOnlyList<TableColumn> columns, ReadOnlyMemory<byte> jsonLines, CancellationToken cancellationToken)
     {
-        var rows = new List<object?[]>();
-        using var reader = new StreamReader(jsonLines, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        var rest = jsonLines;
+        if (rest.Span.StartsWith("\uFEFF"u8))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            try
-            {
-                rows.Add(ParseLine(columns, line));
-            }
-            catch (Exception error) when (error is JsonException or FormatException or OverflowException or InvalidOperationException)
-            {
-                // Redshift records load errors in STL_LOAD_ERRORS with the line number; the message carries it here.
-                throw new WarehouseException($"ERROR: Load into table '{table}' failed at line {lineNumber}: {error.Message}", error);
-            }
+            rest = rest[3..];
         }
 
-        return rows;
-    }
-
-    public static void Append(DuckDBConnection connection, string table, IReadOnlyList<TableColumn> columns, List<object?[]> rows)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
+        long rows = 0;
+        var values = new object?[columns.Count];
         using var transaction = connection.BeginTransaction();
         try
         {
             using (var appender = connection.CreateAppender(table))
             {
-                foreach (var values in rows)
+                var lineNumber = 0;
+                while (!rest.IsEmpty)
                 {
-                    var row = appender.CreateRow();
-                    for (var i = 0; i < columns.Count; i++)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var end = rest.Span.IndexOfAny((byte)'\n', (byte)'\r');
+                    var line = end < 0 ? rest : rest[..end];
+                    var next = end < 0 ? rest.Length : end + (rest.Span[end] == '\r' && end + 1 < rest.Length && rest.Span[end + 1] == '\n' ? 2 : 1);
+                    rest = rest[next..];
+                    lineNumber++;
+                    if (line.Span.IndexOfAnyExcept(" \t\v\f"u8) < 0)
                     {
-                        row = values[i] switch
-                        {
-                            null => row.AppendNullValue(),
-                            DefaultMarker => row.AppendDefault(),
-                            string text => row.AppendValue(text),
-                            // The appender writes the CLR type's width as is: a long into a SMALLINT column corrupts DuckDB's memory.
-                            long number when columns[i].DataType == "SMALLINT" => row.AppendValue((short?)number),
-                            long number when columns[i].DataType == "INTEGER" => row.AppendValue((int?)number),
-                            long number when columns[i].DataType == "TINYINT" => row.AppendValue((sbyte?)number),
-                            long number => row.AppendValue((long?)number),
-                            double real => row.AppendValue((double?)real),
-                            bool flag => row.AppendValue((bool?)flag),
-                            DateTime time => row.AppendValue((DateTime?)time),
-                            DateOnly date => row.AppendValue((DateOnly?)date),
-                            decimal exact => row.AppendValue((decimal?)exact),
-                            var other => throw new InvalidOperationException($"Unexpected value type {other.GetType()}."),
-                        };
+                        continue;
                     }
 
-                    row.EndRow();
+                    try
+                    {
+                        ParseLine(columns, line, values);
+                    }
+                    catch (Exception error) when (error is JsonException or FormatException or OverflowException or InvalidOperationException or ArgumentException)
+                    {
+                        // Redshift records load errors in STL_LOAD_ERRORS with the line number; the message carries it here.
+                        throw new WarehouseException($"ERROR: Load into table '{table}' failed at line {lineNumber}: {error.Message}", error);
+                    }
+
+                    AppendRow(appender, columns, values);
+                    rows++;
                 }
             }
 
             transaction.Commit();
+            return rows;
         }
-        catch (Exception error) when (error is not WarehouseException)
+        catch (Exception error)
         {
             transaction.Rollback();
+            if (error is WarehouseException or OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new WarehouseException($"ERROR: Load into table '{table}' failed: {error.Message}", error);
         }
     }
 
-    private static object?[] ParseLine(IReadOnlyList<TableColumn> columns, string line)
+    private static void AppendRow(DuckDBAppender appender, IReadOnlyList<TableColumn> columns, object?[] values)
+    {
+        var row = appender.CreateRow();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            row = values[i] switch
+            {
+                null => row.AppendNullValue(),
+                DefaultMarker => row.AppendDefault(),
+                string text => row.AppendValue(text),
+                // The appender writes the CLR type's width as is: a long into a SMALLINT column corrupts DuckDB's memory.
+                long number when columns[i].DataType == "SMALLINT" => row.AppendValue((short?)number),
+                long number when columns[i].DataType == "INTEGER" => row.AppendValue((int?)number),
+                long number when columns[i].DataType == "TINYINT" => row.AppendValue((sbyte?)number),
+                long number => row.AppendValue((long?)number),
+                double real => row.AppendValue((double?)real),
+                bool flag => row.AppendValue((bool?)flag),
+                DateTime time => row.AppendValue((DateTime?)time),
+                DateOnly date => row.AppendValue((DateOnly?)date),
+                decimal exact => row.AppendValue((decimal?)exact),
+                var other => throw new InvalidOperationException($"Unexpected value type {other.GetType()}."),
+            };
+        }
+
+        row.EndRow();
+    }
+
+    /// <summary>Fills <paramref name="values"/> with one value per column: null for SQL NULL, <see cref="Default"/> for a
+    /// column the line omits that has a default.</summary>
+    private static void ParseLine(IReadOnlyList<TableColumn> columns, ReadOnlyMemory<byte> line, object?[] values)
     {
         using var document = JsonDocument.Parse(line);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -132,7 +144,6 @@ internal static class JsonLinesLoader
             throw new FormatException("a line must be one JSON object.");
         }
 
-        var values = new object?[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
@@ -154,8 +165,6 @@ internal static class JsonLinesLoader
 
             values[i] = Convert(column, element);
         }
-
-        return values;
     }
 
     private static object Convert(TableColumn column, JsonElement element)
