@@ -121,6 +121,9 @@ public sealed partial class LocalStack : IAsyncDisposable
     /// The Aggregator's schedule runs as its marks pass. Gives up (TimeoutException) after <paramref name="limit"/> of
     /// virtual time.
     /// </summary>
+    /// <summary>How far Firehose's due processing lags behind the virtual clock (zero when this machine keeps up).</summary>
+    public TimeSpan FirehoseProcessingLag => _firehose!.ProcessingLag;
+
     /// <summary>Records the local Firehose has accepted and not yet delivered (or kept as failed).</summary>
     public long UndeliveredRecords => _firehose!.UndeliveredRecords;
 
@@ -309,7 +312,7 @@ public sealed partial class LocalStack : IAsyncDisposable
         return
         [
             FunctionDefinition.ForAssembly("Producer", builder.AssemblyPath("Producer"), producer, Math.Max(1, options.ProducerInstances), options.FunctionTimeout),
-            FunctionDefinition.ForAssembly("Transform", builder.AssemblyPath("Transform"), transform, 1, options.FunctionTimeout),
+            FunctionDefinition.ForAssembly("Transform", builder.AssemblyPath("Transform"), transform, Math.Max(1, options.Firehose.ProcessorInvocations), options.FunctionTimeout),
             FunctionDefinition.ForAssembly("Aggregator", builder.AssemblyPath("Aggregator"), aggregator, 1, options.FunctionTimeout),
             FunctionDefinition.ForAssembly("Schema", builder.AssemblyPath("Schema"), schema, 1, options.FunctionTimeout),
         ];

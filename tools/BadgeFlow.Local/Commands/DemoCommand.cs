@@ -84,6 +84,9 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
     // after the last window closes.
     private static readonly TimeSpan DeliveryLag = TimeSpan.FromMinutes(7);
 
+    // How far Firehose's due processing may lag behind the virtual clock while the event plays (see PlayAsync's step).
+    private static readonly TimeSpan MaxProcessingLag = TimeSpan.FromMinutes(1);
+
     private readonly TimeProvider _realTime = TimeProvider.System;
 
     public override async Task<int> ExecuteAsync(CommandContext context, DemoSettings settings, CancellationToken cancellationToken)
@@ -170,6 +173,14 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
                 async (played, ct) =>
                 {
                     stack.Clock.AdvanceTo(eventStart + (played + minute < duration ? played + minute : duration));
+
+                    // Faster than this machine can process, the clock would run ahead of Firehose and report windows
+                    // whose reads are still waiting for Transform: Firehose on AWS keeps up. The clock waits instead
+                    // while due processing lags more than a minute behind it.
+                    while (stack.FirehoseProcessingLag > MaxProcessingLag)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(10), _realTime, ct).ConfigureAwait(false);
+                    }
 
                     // Keep to the chosen speed when the pipeline is faster; when it is slower the event simply plays slower.
                     var due = TimeSpan.FromTicks((long)(played.Ticks / settings.Speed)) - _realTime.GetElapsedTime(playStarted);

@@ -85,6 +85,27 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         get { lock (_gate) { return _undeliveredRecords; } }
     }
 
+    /// <summary>How far the oldest work that is due by the clock (a cut batch waiting for the processor, a full
+    /// processor buffer past its interval) lags behind the clock: zero when the stream keeps up. A demo that plays
+    /// faster than this machine can process waits on it, so Firehose's timing stays the modelled one.</summary>
+    public TimeSpan ProcessingLag
+    {
+        get
+        {
+            var now = _clock.GetUtcNow();
+            lock (_gate)
+            {
+                DateTimeOffset? oldest = _toTransform.TryPeek(out var waiting) ? waiting.CutAt : null;
+                if (oldest is null && _processorBuffer.Count > 0 && _processorOpenedAt + _settings.ProcessorInterval <= now)
+                {
+                    oldest = _processorOpenedAt + _settings.ProcessorInterval;
+                }
+
+                return oldest is { } due && due < now ? now - due : TimeSpan.Zero;
+            }
+        }
+    }
+
     /// <summary>Opens the intake log, takes back what an earlier process accepted and did not settle, and starts the
     /// pump that moves records along on the clock.</summary>
     public void Start()
@@ -220,7 +241,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
             {
                 progressed = false;
                 var now = _clock.GetUtcNow();
-                ProcessorBatch? batch;
+                var batches = new List<ProcessorBatch>(_timing.ProcessorInvocations);
                 lock (_gate)
                 {
                     if (_processorBuffer.Count > 0 && _processorOpenedAt + _settings.ProcessorInterval <= now)
@@ -228,12 +249,21 @@ public sealed partial class DeliveryStream : IAsyncDisposable
                         CutProcessorLocked(_processorOpenedAt + _settings.ProcessorInterval);
                     }
 
-                    _toTransform.TryDequeue(out batch);
+                    while (batches.Count < Math.Max(1, _timing.ProcessorInvocations) && _toTransform.TryDequeue(out var batch))
+                    {
+                        batches.Add(batch);
+                    }
                 }
 
-                if (batch is not null)
+                if (batches.Count > 0)
                 {
-                    await TransformBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                    // The invocations run side by side; their parts join the destination buffer in arrival order.
+                    var parts = await Task.WhenAll(batches.Select(b => Task.Run(() => TransformBatchAsync(b, cancellationToken), cancellationToken))).ConfigureAwait(false);
+                    for (var i = 0; i < parts.Length; i++)
+                    {
+                        AddToDestination(parts[i], batches[i].CutAt);
+                    }
+
                     progressed = true;
                     continue;
                 }
@@ -306,15 +336,16 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         }
     }
 
-    private async Task TransformBatchAsync(ProcessorBatch batch, CancellationToken stopping)
+    /// <summary>Runs the processor on one cut batch and returns what goes to the destination buffer (safe to run
+    /// alongside another batch: it touches no buffer).</summary>
+    private async Task<StagedPart> TransformBatchAsync(ProcessorBatch batch, CancellationToken stopping)
     {
         var records = batch.Records;
         var maxSequence = records[^1].Sequence;
         var sourceBytes = records.Sum(r => (long)r.Data.Length);
         if (_settings.ProcessorFunction is null)
         {
-            AddToDestination(new StagedPart([.. records.Select(r => r.Data)], records, records.Sum(r => r.Lines), maxSequence, sourceBytes, records.Count), batch.CutAt);
-            return;
+            return new StagedPart([.. records.Select(r => r.Data)], records, records.Sum(r => r.Lines), maxSequence, sourceBytes, records.Count);
         }
 
         long failed = 0, dropped = 0;
@@ -349,7 +380,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
 
         _counters.Delivered(0, failed, dropped, failed + dropped);
         LogTransformed(_logger, _settings.Name, records.Count, okReads, failed, dropped);
-        AddToDestination(new StagedPart(ok, okSources, okReads, maxSequence, sourceBytes, records.Count), batch.CutAt);
+        return new StagedPart(ok, okSources, okReads, maxSequence, sourceBytes, records.Count);
     }
 
     private void AddToDestination(StagedPart part, DateTimeOffset at)

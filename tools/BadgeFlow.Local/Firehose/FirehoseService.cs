@@ -126,6 +126,9 @@ public sealed partial class FirehoseService : IJsonProtocolService, IAsyncDispos
     /// <summary>Records accepted by any stream and not yet settled.</summary>
     public long UndeliveredRecords => _streams.Values.Sum(s => s.UndeliveredRecords);
 
+    /// <summary>The largest <see cref="DeliveryStream.ProcessingLag"/> of any stream.</summary>
+    public TimeSpan ProcessingLag => _streams.Values.Select(s => s.ProcessingLag).DefaultIfEmpty(TimeSpan.Zero).Max();
+
     private (string Kind, IDeliveryDestination Destination, S3Configuration? S3, ProcessingConfiguration? Processing) ResolveDestination(CreateDeliveryStreamInput input, string name)
     {
         if (input.RedshiftDestinationConfiguration is { } redshift)

@@ -41,6 +41,11 @@ public sealed record FirehoseTiming
     /// the size threshold stays reachable.</summary>
     public long MaxUndeliveredBytes { get; init; } = 192L * 1024 * 1024;
 
+    /// <summary>Processor invocations in flight at once per stream (Firehose invokes a processor concurrently; the
+    /// local stack runs this many Transform processes). Results are applied in arrival order whatever order they
+    /// finish in, so the destination sees records as they were accepted.</summary>
+    public int ProcessorInvocations { get; init; } = 2;
+
     /// <summary>How long one COPY of <paramref name="bytes"/> takes once it starts, after <paramref name="idle"/>
     /// without a COPY.</summary>
     public TimeSpan CopyDuration(long bytes, TimeSpan idle) =>
