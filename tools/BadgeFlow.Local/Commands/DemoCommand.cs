@@ -84,8 +84,8 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
     // after the last window closes.
     private static readonly TimeSpan DeliveryLag = TimeSpan.FromMinutes(7);
 
-    // How far Firehose's due processing may lag behind the virtual clock while the event plays (see PlayAsync's step).
-    private static readonly TimeSpan MaxProcessingLag = TimeSpan.FromMinutes(1);
+    // How far Firehose's due processing and the schedule may lag behind the virtual clock while the event plays.
+    private static readonly TimeSpan MaxLag = TimeSpan.FromMinutes(1);
 
     private readonly TimeProvider _realTime = TimeProvider.System;
 
@@ -175,9 +175,9 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
                     stack.Clock.AdvanceTo(eventStart + (played + minute < duration ? played + minute : duration));
 
                     // Faster than this machine can process, the clock would run ahead of Firehose and report windows
-                    // whose reads are still waiting for Transform: Firehose on AWS keeps up. The clock waits instead
-                    // while due processing lags more than a minute behind it.
-                    while (stack.FirehoseProcessingLag > MaxProcessingLag)
+                    // whose reads are still waiting for Transform, and ahead of the schedule, whose runs would queue:
+                    // on AWS both keep up. The clock waits instead while either lags more than a minute behind it.
+                    while (stack.FirehoseProcessingLag > MaxLag || stack.Schedule!.Lag > MaxLag)
                     {
                         await Task.Delay(TimeSpan.FromMilliseconds(10), _realTime, ct).ConfigureAwait(false);
                     }

@@ -39,7 +39,8 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Broadcast<ScheduledRun> _runs = new();
     private readonly CancellationTokenSource _stopping = new();
-    private DateTimeOffset _nextWindow;
+    private readonly Lock _next = new();
+    private DateTimeOffset _nextWindow; // written under _next (read by the demo's thread)
     private Task? _loop;
 
     public AggregatorSchedule(VirtualClock clock, IFunctionInvoker functions, ScheduleSettings settings, ILogger<AggregatorSchedule> logger)
@@ -54,7 +55,21 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
     public IObservable<ScheduledRun> Runs => _runs;
 
     /// <summary>The next window not yet reported.</summary>
-    public DateTimeOffset NextWindowStart => _nextWindow;
+    public DateTimeOffset NextWindowStart
+    {
+        get { lock (_next) { return _nextWindow; } }
+    }
+
+    /// <summary>How far the clock has passed the mark of the oldest run still owed: zero when the schedule keeps up. A
+    /// demo that plays faster than this machine can report waits on it, so reports come at their marks.</summary>
+    public TimeSpan Lag
+    {
+        get
+        {
+            var behind = _clock.GetUtcNow() - MarkOf(NextWindowStart);
+            return behind > TimeSpan.Zero ? behind : TimeSpan.Zero;
+        }
+    }
 
     /// <summary>When the run for a window is due: its end plus the delivery lag.</summary>
     public DateTimeOffset MarkOf(DateTimeOffset windowStart) => windowStart + _settings.Window + _settings.DeliveryLag;
@@ -71,7 +86,10 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
             while (MarkOf(_nextWindow) <= _clock.GetUtcNow())
             {
                 runs.Add(await RunWindowAsync(_nextWindow, cancellationToken).ConfigureAwait(false));
-                _nextWindow += _settings.Window;
+                lock (_next)
+                {
+                    _nextWindow += _settings.Window;
+                }
             }
         }
         finally
