@@ -53,15 +53,25 @@ presence_reads AS (
       AND read_at < window_start
 ),
 -- A badge's latest read before each window's end, whatever its zone: a badge last seen by an unmapped sensor occupies
--- no zone. Ties on read_at are broken on NOT NULL columns only, so NULL ordering (which differs between engines) never
--- matters.
-latest_reads AS (
-    SELECT in_window,
-           zone_id,
-           ROW_NUMBER() OVER (
-               PARTITION BY in_window, badge_hash
-               ORDER BY read_at DESC, sensor_id DESC, read_id DESC) AS recency
+-- no zone. Its latest read time first (a grouped MAX), then only the reads at that time are ranked: ranking every read
+-- sorts the whole scan, this sorts the few ties. Ties on read_at are broken on NOT NULL columns only, so NULL ordering
+-- (which differs between engines) never matters.
+last_read_at AS (
+    SELECT in_window, badge_hash, MAX(read_at) AS read_at
     FROM presence_reads
+    GROUP BY in_window, badge_hash
+),
+latest_reads AS (
+    SELECT p.in_window,
+           p.zone_id,
+           ROW_NUMBER() OVER (
+               PARTITION BY p.in_window, p.badge_hash
+               ORDER BY p.sensor_id DESC, p.read_id DESC) AS recency
+    FROM presence_reads p
+    JOIN last_read_at l
+      ON l.in_window = p.in_window
+     AND l.badge_hash = p.badge_hash
+     AND l.read_at = p.read_at
 ),
 footfall AS (
     SELECT zone_id,

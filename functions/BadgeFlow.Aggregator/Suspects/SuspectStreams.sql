@@ -24,24 +24,40 @@ scanned AS (
       AND r.read_at < b.window_end
       AND r.zone_id IS NOT NULL
 ),
-busy_minutes AS (
-    SELECT sensor_id,
-           zone_id,
-           minute,
-           COUNT(DISTINCT badge_hash) AS badges,
-           COUNT(DISTINCT read_id) AS reads
+-- A sensor-minute can have more distinct badges than the bound only if it has more reads: a plain count finds the few
+-- candidates, and only their reads are counted distinct (distinct counts hash every badge and read id).
+busy_candidates AS (
+    SELECT sensor_id, minute
     FROM scanned
-    GROUP BY sensor_id, zone_id, minute
-    HAVING COUNT(DISTINCT badge_hash) > CAST(:min_bound AS BIGINT)
+    GROUP BY sensor_id, minute
+    HAVING COUNT(*) > CAST(:min_bound AS BIGINT)
+),
+busy_minutes AS (
+    SELECT s.sensor_id,
+           s.zone_id,
+           s.minute,
+           COUNT(DISTINCT s.badge_hash) AS badges,
+           COUNT(DISTINCT s.read_id) AS reads
+    FROM scanned s
+    JOIN busy_candidates c ON c.sensor_id = s.sensor_id AND c.minute = s.minute
+    GROUP BY s.sensor_id, s.zone_id, s.minute
+    HAVING COUNT(DISTINCT s.badge_hash) > CAST(:min_bound AS BIGINT)
 ),
 -- The same badge at two venues less than a minute apart: both reads cannot be true. The join stays on one slice
--- (DISTKEY badge_hash).
+-- (DISTKEY badge_hash). Two reads less than 60 s apart are at most one minute apart in FLOOR(epoch / 60), so each read
+-- meets the reads of its own and the two neighbouring minutes only (the three shifted copies make that an equality
+-- join), not every read of its badge in the scan.
 impossible AS (
     SELECT a.sensor_id,
            COUNT(DISTINCT a.badge_hash) AS impossible_badges
     FROM scanned a
-    JOIN scanned o
+    JOIN (SELECT badge_hash, venue, epoch_seconds, minute - 1 AS minute FROM scanned
+          UNION ALL
+          SELECT badge_hash, venue, epoch_seconds, minute FROM scanned
+          UNION ALL
+          SELECT badge_hash, venue, epoch_seconds, minute + 1 AS minute FROM scanned) o
       ON o.badge_hash = a.badge_hash
+     AND o.minute = a.minute
      AND o.venue <> a.venue
      AND o.epoch_seconds > a.epoch_seconds - 60
      AND o.epoch_seconds < a.epoch_seconds + 60

@@ -106,6 +106,32 @@ public sealed class ImplausibleStreamsOnWarehouseTests : IDisposable
         Assert.Equal(105, report.Zones.Single(z => z.ZoneId == "hall").Footfall);
     }
 
+    [Fact]
+    public void TwoVenueReadsInNeighbouringMinutes_UnderSixtySecondsConflictAndSixtyDoNot()
+    {
+        // badge-0..3 in hall at 10:10:59.950; s-arena-7 claims them at 10:11:59.849, 59.899 s later and one minute later
+        // by FLOOR(epoch / 60). badge-10..13 in hall at 10:12:30; s-arena-8 claims them at 10:13:30, exactly 60 s later.
+        for (var b = 0; b < 4; b++)
+        {
+            Add($"real-{b}", "2026-11-25 10:10:59.950", $"badge-{b}", "s-hall-1", "hall", "expo");
+            Add($"copy-{b}", "2026-11-25 10:11:59.849", $"badge-{b}", "s-arena-7", "arena", "dome");
+            Add($"real-{b + 10}", "2026-11-25 10:12:30", $"badge-{b + 10}", "s-hall-1", "hall", "expo");
+            Add($"late-{b + 10}", "2026-11-25 10:13:30", $"badge-{b + 10}", "s-arena-8", "arena", "dome");
+        }
+
+        // s-hall-1 is busy: 100 more badges, so its 4 conflicts are 3.7 % of the 108 it read.
+        for (var b = 100; b < 200; b++)
+        {
+            Add($"busy-{b}", "2026-11-25 10:12:00", $"badge-{b}", "s-hall-1", "hall", "expo");
+        }
+
+        Load();
+
+        // s-arena-7: all 4 of its badges impossible: suspect. s-arena-8: none (60 s is possible): kept.
+        var suspect = Assert.Single(Suspects().Suspects);
+        Assert.Equal(("s-arena-7", SuspectReason.TwoVenues, 4L, 4L), (suspect.SensorId, suspect.Reason, suspect.ExcludedReads, suspect.ImpossibleBadges));
+    }
+
     private void Add(string readId, string readAt, string badge, string sensor, string zone, string venue) =>
         _reads.Add($$"""{"read_id":"{{readId}}","read_at":"{{readAt}}","badge_hash":"{{badge}}","sensor_id":"{{sensor}}","zone_id":"{{zone}}","venue":"{{venue}}","rssi":-60,"received_at":"{{readAt}}","source":"api"}""");
 
