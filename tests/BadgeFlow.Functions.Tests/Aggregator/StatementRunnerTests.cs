@@ -13,7 +13,7 @@ public sealed class StatementRunnerTests
     private readonly FakeRedshiftData _redshift = new();
 
     private StatementRunner Runner(int timeoutSeconds = 120) =>
-        new(_redshift, _time, new StatementRunnerOptions(TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)));
+        new(_redshift, _time, new StatementRunnerOptions(TimeSpan.FromSeconds(timeoutSeconds), TimeSpan.FromMilliseconds(80), TimeSpan.FromMilliseconds(500)));
 
     private static IReadOnlyList<Field> Row(long value) => [new Field(false, null, value, null, null)];
 
@@ -32,8 +32,8 @@ public sealed class StatementRunnerTests
         Assert.Equal(3, result.Pages);
         Assert.Equal([null, "page-3", "page-6"], _redshift.ResultCalls.Select(c => c.NextToken));
         Assert.Equal("n", Assert.Single(result.Columns).Name);
-        // 6 non-final polls, each followed by a wait doubling from 100 ms and capped at 2 s.
-        Assert.Equal([100, 200, 400, 800, 1600, 2000], _time.Waits.Select(w => w.TotalMilliseconds));
+        // 6 non-final polls, each followed by a wait growing by half from 80 ms and capped at 500 ms.
+        Assert.Equal([80, 120, 180, 270, 405, 500], _time.Waits.Select(w => w.TotalMilliseconds));
         Assert.Equal(7, _redshift.Described.Count);
         Assert.Empty(_redshift.Cancelled);
     }

@@ -174,13 +174,7 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
                 {
                     stack.Clock.AdvanceTo(eventStart + (played + minute < duration ? played + minute : duration));
 
-                    // Faster than this machine can process, the clock would run ahead of Firehose and report windows
-                    // whose reads are still waiting for Transform, and ahead of the schedule, whose runs would queue:
-                    // on AWS both keep up. The clock waits instead while either lags more than a minute behind it.
-                    while (stack.FirehoseProcessingLag > MaxLag || stack.Schedule!.Lag > MaxLag)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(10), _realTime, ct).ConfigureAwait(false);
-                    }
+                    await KeepUpAsync(stack, reports, ct).ConfigureAwait(false);
 
                     // Keep to the chosen speed when the pipeline is faster; when it is slower the event simply plays slower.
                     var due = TimeSpan.FromTicks((long)(played.Ticks / settings.Speed)) - _realTime.GetElapsedTime(playStarted);
@@ -198,7 +192,7 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
             view.Phase("delivering what Firehose holds and publishing the last reports");
             var step = TimeSpan.FromTicks((long)(TimeSpan.FromMilliseconds(20).Ticks * settings.Speed));
             var mark = eventStart + plan.Agenda.Duration + DeliveryLag; // the last window's mark
-            await RunClockToAsync(stack, mark, step, cancellationToken).ConfigureAwait(false);
+            await RunClockToAsync(stack, reports, mark, step, cancellationToken).ConfigureAwait(false);
             await stack.Schedule!.RunDueAsync(cancellationToken).ConfigureAwait(false);
 
             // Marks after the event: each run re-checks the last windows, so a late load is corrected as it would be
@@ -209,7 +203,7 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
             do
             {
                 mark += window;
-                await RunClockToAsync(stack, mark, step, cancellationToken).ConfigureAwait(false);
+                await RunClockToAsync(stack, reports, mark, step, cancellationToken).ConfigureAwait(false);
                 pending = stack.UndeliveredRecords;
                 await stack.Schedule!.RunDueAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -245,15 +239,46 @@ public sealed class DemoCommand(IAnsiConsole console) : AsyncCommand<DemoSetting
     internal static int EventWindows(TimeSpan duration, TimeSpan window) => (int)Math.Ceiling(duration / window);
 
     /// <summary>Moves the paused virtual clock to <paramref name="until"/> by <paramref name="step"/> every 20 ms of real
-    /// time: the playing speed, so Firehose and the schedule see time pass as during the event.</summary>
-    private async Task RunClockToAsync(LocalStack stack, DateTimeOffset until, TimeSpan step, CancellationToken cancellationToken)
+    /// time: the playing speed, so Firehose and the schedule see time pass as during the event, and waits as the
+    /// playing does when they fall behind (<see cref="KeepUpAsync"/>).</summary>
+    private async Task RunClockToAsync(
+        LocalStack stack, IReadOnlyDictionary<DateTimeOffset, DashboardReport> reports, DateTimeOffset until, TimeSpan step, CancellationToken cancellationToken)
     {
         while (stack.Clock.GetUtcNow() < until)
         {
             var next = stack.Clock.GetUtcNow() + step;
             stack.Clock.AdvanceTo(next < until ? next : until);
             await Task.Delay(TimeSpan.FromMilliseconds(20), _realTime, cancellationToken).ConfigureAwait(false);
+            await KeepUpAsync(stack, reports, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Faster than this machine can process, the clock would run ahead of Firehose and report windows whose reads are
+    /// still waiting for Transform, and ahead of the schedule, whose runs would queue: on AWS both keep up. The clock
+    /// waits instead while Firehose's due processing lags more than <see cref="MaxLag"/> behind it, or while a
+    /// scheduled run more than that overdue has not published its window's report. Once it has, its re-checks of
+    /// earlier windows go on while the clock moves (on AWS they take the seconds after the report), up to the next mark.
+    /// </summary>
+    private async Task KeepUpAsync(LocalStack stack, IReadOnlyDictionary<DateTimeOffset, DashboardReport> reports, CancellationToken cancellationToken)
+    {
+        while (stack.FirehoseProcessingLag > MaxLag || ReportOverdue(stack, reports))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _realTime, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool ReportOverdue(LocalStack stack, IReadOnlyDictionary<DateTimeOffset, DashboardReport> reports)
+    {
+        var schedule = stack.Schedule!;
+        if (schedule.Lag <= MaxLag)
+        {
+            return false;
+        }
+
+        var owed = schedule.NextWindowStart;
+        var nextMark = schedule.MarkOf(owed + schedule.Window);
+        return !reports.ContainsKey(owed) || stack.Clock.GetUtcNow() > nextMark + MaxLag;
     }
 
     /// <summary>Rows in the warehouse (a fresh one per demo): the loaded count comes from the table, not a counter.</summary>

@@ -71,6 +71,9 @@ public sealed partial class AggregatorSchedule : IAsyncDisposable
         }
     }
 
+    /// <summary>The window length (WINDOW_MINUTES): windows start this far apart, and so do their marks.</summary>
+    public TimeSpan Window => _settings.Window;
+
     /// <summary>When the run for a window is due: its end plus the delivery lag.</summary>
     public DateTimeOffset MarkOf(DateTimeOffset windowStart) => windowStart + _settings.Window + _settings.DeliveryLag;
 
