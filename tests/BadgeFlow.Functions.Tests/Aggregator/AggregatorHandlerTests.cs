@@ -330,6 +330,7 @@ public sealed class AggregatorHandlerTests
         using var line = JsonDocument.Parse(_metrics.ToString().Trim().Split('\n')[^1]); // the report's line follows the per-zone lines
         Assert.Equal(60, line.RootElement.GetProperty("DataLag").GetDouble());
         Assert.Equal(1, line.RootElement.GetProperty("ProvisionalReports").GetDouble());
+        Assert.Contains("about 143 reads may be missing", _logs.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -344,6 +345,10 @@ public sealed class AggregatorHandlerTests
         Assert.False(response.Complete);
         Assert.Empty(_time.Waits);
         Assert.Contains("PROVISIONAL: the warehouse holds no read received since the window started. A correction follows", SnsMessageShape.AssertValid(_sns.Published[0])["default"], StringComparison.Ordinal);
+        // Nothing loaded: no rate to estimate the missing reads from, and the log says so instead of "about null".
+        var logs = _logs.ToString();
+        Assert.Contains("data reaches nothing, none of the window is loaded yet", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("may be missing", logs, StringComparison.Ordinal);
     }
 
     [Fact]
