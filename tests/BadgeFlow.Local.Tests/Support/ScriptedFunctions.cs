@@ -20,7 +20,7 @@ public sealed class ScriptedFunctions : IFunctionInvoker
         return this;
     }
 
-    public static InvocationResult Ok(string payload) => new("req", true, payload, null, null, TimeSpan.Zero);
+    public static InvocationResult Ok(string payload) => new("req", true, Encoding.UTF8.GetBytes(payload), null, null, TimeSpan.Zero);
 
     public static InvocationResult Error(string errorType) =>
         new("req", false, null, errorType, $$"""{"errorMessage":"scripted","errorType":"{{errorType}}"}""", TimeSpan.Zero);

@@ -84,11 +84,10 @@ public sealed partial class AwsEndpoint
             return;
         }
 
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        var read = await RequestBody.ReadAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         try
         {
-            var body = buffer.Length == 0 ? "{}"u8.ToArray() : buffer.ToArray();
+            var body = read.Length == 0 ? "{}"u8.ToArray() : read;
             var response = await service.HandleAsync(operation, body, context.RequestAborted).ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/x-amz-json-1.1";

@@ -425,7 +425,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         long loaded = 0, failed = 0;
         if (job.Bytes > 0)
         {
-            (loaded, failed) = await LoadAsync(job.Parts.SelectMany(p => p.Parts), [.. job.Parts.SelectMany(p => p.Sources)], stopping).ConfigureAwait(false);
+            (loaded, failed) = await LoadAsync([.. job.Parts.SelectMany(p => p.Parts)], [.. job.Parts.SelectMany(p => p.Sources)], stopping).ConfigureAwait(false);
         }
 
         var reads = job.Parts.Sum(p => p.SourceReads);
@@ -522,7 +522,7 @@ public sealed partial class DeliveryStream : IAsyncDisposable
 
     /// <summary>Checks the processor's answer the way Firehose does: every input recordId exactly once, a known
     /// result and base64 data for Ok records; anything else fails the whole invocation.</summary>
-    private static bool TryMatch(List<BufferedRecord> records, string payload, out TransformOutcome outcome, out string errorCode, out string errorMessage)
+    private static bool TryMatch(List<BufferedRecord> records, byte[] payload, out TransformOutcome outcome, out string errorCode, out string errorMessage)
     {
         outcome = new TransformOutcome([], [], 0, 0);
         TransformationResponse? response;
@@ -601,10 +601,11 @@ public sealed partial class DeliveryStream : IAsyncDisposable
         return true;
     }
 
-    private async Task<(long Loaded, long Failed)> LoadAsync(IEnumerable<byte[]> parts, IReadOnlyCollection<BufferedRecord> sources, CancellationToken stopping)
+    private async Task<(long Loaded, long Failed)> LoadAsync(IReadOnlyList<byte[]> parts, IReadOnlyCollection<BufferedRecord> sources, CancellationToken stopping)
     {
-        // Concatenate as Firehose stages the object for COPY, making sure each part ends its last line.
-        using var staged = new MemoryStream();
+        // Concatenate as Firehose stages the object for COPY, making sure each part ends its last line. Sized once (each
+        // part plus a possible line break): growing from empty copied a multi-MB batch through the large-object heap.
+        using var staged = new MemoryStream(checked(parts.Sum(p => p.Length + 1)));
         foreach (var part in parts)
         {
             staged.Write(part);

@@ -30,7 +30,7 @@ internal sealed class PendingInvocation
 
     public TimeSpan Elapsed => _startedTimestamp == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(_startedTimestamp);
 
-    public bool Succeed(string payload) =>
+    public bool Succeed(byte[] payload) =>
         _completion.TrySetResult(new InvocationResult(RequestId, true, payload, null, null, Elapsed));
 
     public bool Fail(string errorType, string errorJson) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BadgeFlow.Local.Endpoint;
 using BadgeFlow.Local.Firehose;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -63,14 +64,13 @@ public sealed partial class SensorApiServer
             return await GatewayErrorAsync(context, 413, "Request Too Long").ConfigureAwait(false);
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        if (buffer.Length > MaxPayloadBytes)
+        var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (body.Length > MaxPayloadBytes)
         {
             return await GatewayErrorAsync(context, 413, "Request Too Long").ConfigureAwait(false);
         }
 
-        var proxyEvent = ToProxyEvent(context, buffer.ToArray(), requestId, issued);
+        var proxyEvent = ToProxyEvent(context, body, requestId, issued);
         var payload = JsonSerializer.SerializeToUtf8Bytes(proxyEvent, ApiGatewayJsonContext.Default.ProxyRequest);
         var result = await _functions.InvokeAsync(_settings.FunctionName, payload, _settings.IntegrationTimeout, context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)
