@@ -70,10 +70,11 @@ public sealed class SensorApiClient : IReadSink
             throw new ArgumentException("A batch must hold the reads of one key group.", nameof(reads));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, _readsUrl)
-        {
-            Content = JsonContent.Create(new WireReadBatch(reads), SimulatorJsonContext.Default.WireReadBatch),
-        };
+        // Serialized up front so the request carries Content-Length, as a sensor's fixed-size post does (JsonContent
+        // would stream it chunked, and the receiver could not size its buffer).
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new WireReadBatch(reads), SimulatorJsonContext.Default.WireReadBatch));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _readsUrl) { Content = content };
         request.Headers.Add("x-api-key", _keys.KeyFor(group));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
