@@ -108,18 +108,22 @@ public sealed class AggregatorHandler : ILambdaHandler<AggregatorRequest, Aggreg
 
             var report = _builder.Build(window, trigger, _zones, counted.Counts);
             var completeness = ReportCompleteness.Of(watermark, window.Start, window.End, counted.Counts.Reads);
-            if (completeness is { Complete: false, MissingReadsEstimate: { } missing })
+            if (!completeness.Complete)
             {
-                log.Warning(
-                    "Publishing window {WindowStart} provisionally after {Checks} watermark checks: data reaches {Watermark}, about {MissingReads} reads may be missing",
-                    Iso(window.Start), checks, watermark is { } w ? Iso(w) : "nothing", missing);
-            }
-            else if (!completeness.Complete)
-            {
-                // No read of the window is loaded yet, so there is no rate to extrapolate from.
-                log.Warning(
-                    "Publishing window {WindowStart} provisionally after {Checks} watermark checks: data reaches {Watermark}, none of the window is loaded yet",
-                    Iso(window.Start), checks, watermark is { } w ? Iso(w) : "nothing");
+                var reaches = watermark is { } w ? Iso(w) : "nothing";
+                if (completeness.MissingReadsEstimate is { } missing)
+                {
+                    log.Warning(
+                        "Publishing window {WindowStart} provisionally after {Checks} watermark checks: data reaches {Watermark}, about {MissingReads} reads may be missing",
+                        Iso(window.Start), checks, reaches, missing);
+                }
+                else
+                {
+                    // No read of the window is loaded yet, so there is no rate to extrapolate from.
+                    log.Warning(
+                        "Publishing window {WindowStart} provisionally after {Checks} watermark checks: data reaches {Watermark}, none of the window is loaded yet",
+                        Iso(window.Start), checks, reaches);
+                }
             }
 
             // The latest revision of this window and of those a scheduled run re-checks, in one small query.

@@ -105,7 +105,7 @@ public sealed class InvokeCommand(IAnsiConsole console) : AsyncCommand<InvokeSet
         }
 
         await Console.Error.WriteLineAsync($"--- REPORT RequestId: {result.RequestId} Duration: {result.Duration.TotalMilliseconds:0.00} ms ---").ConfigureAwait(false);
-        terminal.Line(result.Succeeded ? Pretty(result.Payload is { } response ? System.Text.Encoding.UTF8.GetString(response) : null) : Pretty(result.ErrorJson));
+        terminal.Line(result.Succeeded ? Pretty(result.Payload is { } response ? Encoding.UTF8.GetString(response) : null) : Pretty(result.ErrorJson));
         return result.Succeeded ? CommandLineApp.Ok : CommandLineApp.Failed;
     }
 
